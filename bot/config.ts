@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import type { GraphConnectionConfig } from './graph/graphClient';
+
+/**
+ * The bot's configuration, read from the environment (and an optional `.env`). Names are the ones the
+ * Bot Framework and `@azure/identity` already use, so a deployment's settings need no translation.
+ */
+export interface BotConfig {
+  /** `PORT`: where `/api/messages` listens (default 3978). */
+  port: number;
+  /** Bot Framework authentication; null only when explicitly and dangerously switched off. */
+  botAuthentication: BotAuthenticationConfig | null;
+  /** `AZURE_TENANT_ID`: the one tenant whose activities the bot serves and whose directory it changes. */
+  tenantId: string;
+  graph: GraphConnectionConfig;
+  /** `PASSWORD_WRITEBACK_ENABLED`: the deployment declares Entra Connect password writeback (default false). */
+  passwordWritebackEnabled: boolean;
+  /** `LOG_LEVEL` (default info). */
+  logLevel: LogLevel;
+}
+
+export interface BotAuthenticationConfig {
+  /** `MicrosoftAppId`: the Azure Bot's app id. */
+  appId: string;
+  /** `MicrosoftAppPassword`: required for SingleTenant, must be empty for UserAssignedMSI. */
+  appPassword: string;
+  /** `MicrosoftAppType`. Multi-tenant bots can no longer be created, so only these two. */
+  appType: 'SingleTenant' | 'UserAssignedMSI';
+  /** `MicrosoftAppTenantId`. */
+  appTenantId: string;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export const PUBLIC_CLOUD_AUTHORITY = 'https://login.microsoftonline.com';
+export const PUBLIC_CLOUD_GRAPH = 'https://graph.microsoft.com';
+export const DANGEROUS_UNAUTHENTICATED_SWITCH = 'BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED';
+
+/** Every problem found in the environment, so an operator fixes them all in one go. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const guid = (name: string) => z.string().regex(GUID, `${name} must be a GUID`);
+
+const httpsUrl = (name: string) =>
+  z
+    .string()
+    .url(`${name} must be a URL`)
+    .refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', `${name} must use https`)
+    .transform((value) => value.replace(/\/+$/, ''));
+
+const flag = (name: string) =>
+  z
+    .enum(['true', 'false'], { errorMap: () => ({ message: `${name} must be "true" or "false"` }) })
+    .transform((value) => value === 'true');
+
+const environmentSchema = z
+  .object({
+    PORT: optionalText.pipe(
+      z.coerce
+        .number({ invalid_type_error: 'PORT must be a number' })
+        .int('PORT must be a whole number')
+        .min(1, 'PORT must be between 1 and 65535')
+        .max(65535, 'PORT must be between 1 and 65535')
+        .default(3978),
+    ),
+    MicrosoftAppId: optionalText.pipe(guid('MicrosoftAppId').optional()),
+    MicrosoftAppPassword: optionalText,
+    MicrosoftAppType: optionalText.pipe(
+      z
+        .enum(['SingleTenant', 'UserAssignedMSI'], {
+          errorMap: () => ({ message: 'MicrosoftAppType must be SingleTenant or UserAssignedMSI' }),
+        })
+        .optional(),
+    ),
+    MicrosoftAppTenantId: optionalText.pipe(guid('MicrosoftAppTenantId').optional()),
+    [DANGEROUS_UNAUTHENTICATED_SWITCH]: optionalText.pipe(
+      flag(DANGEROUS_UNAUTHENTICATED_SWITCH).optional().default('false'),
+    ),
+    AZURE_TENANT_ID: optionalText.pipe(
+      z.string({ required_error: 'AZURE_TENANT_ID is required' }).regex(GUID, 'AZURE_TENANT_ID must be a GUID'),
+    ),
+    AZURE_CLIENT_ID: optionalText.pipe(guid('AZURE_CLIENT_ID').optional()),
+    AZURE_CLIENT_SECRET: optionalText,
+    AZURE_CLIENT_CERTIFICATE_PATH: optionalText,
+    AZURE_AUTHORITY_HOST: optionalText.pipe(
+      httpsUrl('AZURE_AUTHORITY_HOST').optional().default(PUBLIC_CLOUD_AUTHORITY),
+    ),
+    GRAPH_BASE_URL: optionalText.pipe(httpsUrl('GRAPH_BASE_URL').optional().default(PUBLIC_CLOUD_GRAPH)),
+    PASSWORD_WRITEBACK_ENABLED: optionalText.pipe(
+      flag('PASSWORD_WRITEBACK_ENABLED').optional().default('false'),
+    ),
+    NODE_ENV: optionalText,
+    LOG_LEVEL: optionalText.pipe(
+      z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+          errorMap: () => ({ message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }),
+        })
+        .optional()
+        .default('info'),
+    ),
+  })
+  .superRefine((env, context) => {
+    const problem = (message: string) => context.addIssue({ code: z.ZodIssueCode.custom, message });
+
+    if (env[DANGEROUS_UNAUTHENTICATED_SWITCH] && env.NODE_ENV === 'production') {
+      problem(`${DANGEROUS_UNAUTHENTICATED_SWITCH}=true is refused when NODE_ENV=production`);
+    }
+    if (env.MicrosoftAppId === undefined) {
+      if (!env[DANGEROUS_UNAUTHENTICATED_SWITCH]) {
+        problem(
+          `MicrosoftAppId is required: without it Bot Framework authentication is off and anyone could make the bot ` +
+            `post replies (temporary passwords included) to a URL of their choosing. For a local client such as the ` +
+            `Agents Playground only, set ${DANGEROUS_UNAUTHENTICATED_SWITCH}=true.`,
+        );
+      }
+    } else {
+      if (env.MicrosoftAppType === undefined) problem('MicrosoftAppType is required (SingleTenant or UserAssignedMSI)');
+      if (env.MicrosoftAppTenantId === undefined) problem('MicrosoftAppTenantId is required');
+      if (env.MicrosoftAppType === 'SingleTenant' && env.MicrosoftAppPassword === undefined) {
+        problem('MicrosoftAppPassword is required when MicrosoftAppType is SingleTenant');
+      }
+      if (env.MicrosoftAppType === 'UserAssignedMSI' && env.MicrosoftAppPassword !== undefined) {
+        problem('MicrosoftAppPassword must be empty when MicrosoftAppType is UserAssignedMSI');
+      }
+      if (
+        env.MicrosoftAppTenantId !== undefined &&
+        env.MicrosoftAppTenantId.toLowerCase() !== env.AZURE_TENANT_ID.toLowerCase()
+      ) {
+        problem('MicrosoftAppTenantId and AZURE_TENANT_ID must name the same tenant: the bot serves only its own');
+      }
+    }
+
+    if (env.AZURE_CLIENT_SECRET !== undefined && env.AZURE_CLIENT_CERTIFICATE_PATH !== undefined) {
+      problem('Set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, not both');
+    }
+    if (
+      (env.AZURE_CLIENT_SECRET !== undefined || env.AZURE_CLIENT_CERTIFICATE_PATH !== undefined) &&
+      env.AZURE_CLIENT_ID === undefined
+    ) {
+      problem('AZURE_CLIENT_ID is required with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH');
+    }
+  });
+
+/** Reads and validates the configuration; throws a ConfigError naming every missing or malformed variable. */
+export function loadConfig(environment: NodeJS.ProcessEnv): BotConfig {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+  }
+  const env = parsed.data;
+  return {
+    port: env.PORT,
+    botAuthentication:
+      env.MicrosoftAppId === undefined
+        ? null
+        : {
+            appId: env.MicrosoftAppId,
+            appPassword: env.MicrosoftAppPassword ?? '',
+            // Both are guaranteed by the refinement above whenever an app id is set.
+            appType: env.MicrosoftAppType ?? 'SingleTenant',
+            appTenantId: env.MicrosoftAppTenantId ?? env.AZURE_TENANT_ID,
+          },
+    tenantId: env.AZURE_TENANT_ID.toLowerCase(),
+    graph: {
+      tenantId: env.AZURE_TENANT_ID,
+      clientId: env.AZURE_CLIENT_ID,
+      clientSecret: env.AZURE_CLIENT_SECRET,
+      clientCertificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH,
+      authorityHost: env.AZURE_AUTHORITY_HOST,
+      graphBaseUrl: env.GRAPH_BASE_URL,
+    },
+    passwordWritebackEnabled: env.PASSWORD_WRITEBACK_ENABLED,
+    logLevel: env.LOG_LEVEL,
+  };
+}

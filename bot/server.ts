@@ -1,0 +1,23 @@
+import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import restify from 'restify';
+import type { Logger } from './logger';
+
+/** The HTTP front door: Bot Framework activities on /api/messages and a health probe. */
+export function createHttpServer(adapter: CloudAdapter, bot: ActivityHandler, logger: Logger): restify.Server {
+  const server = restify.createServer({ name: 'helpdesk-reset', handleUncaughtExceptions: false });
+  // Bot Framework activities are small; a cap keeps a hostile caller from making us parse megabytes.
+  server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
+
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, (context) => bot.run(context));
+  });
+  server.get('/healthz', (_req, res, next) => {
+    res.send(200, { status: 'ok' });
+    next();
+  });
+  server.on('restifyError', (req: restify.Request, _res: restify.Response, error: Error, callback: () => void) => {
+    logger.warn({ path: req.path(), error: { name: error.name, message: error.message } }, 'request rejected');
+    callback();
+  });
+  return server;
+}

@@ -1,0 +1,68 @@
+import template from './templates/resetDone.json';
+import { cardDateTime } from './cardDateTime';
+import { cardTemplate } from './expandTemplate';
+import { cardText, TextLimits } from './cardText';
+import type { AdaptiveCardJson, ResetDoneInput } from './types';
+
+const expand = cardTemplate(template);
+
+/** One line of the outcome; problems get the warning style so that they stand out. */
+type OutcomeNote = { text: string; style: 'default' | 'warning'; weight: 'Default' | 'Bolder' };
+
+/** The outcome, without buttons: who reset whom and when, delivery, sessions and the next sign-in. */
+export function buildResetDoneCard(input: ResetDoneInput): AdaptiveCardJson {
+  const requesterName = cardText(input.requesterName, TextLimits.name);
+  return expand({
+    requesterName,
+    targetDisplayName: cardText(input.targetDisplayName, TextLimits.name),
+    targetUserPrincipalName: cardText(input.targetUserPrincipalName, TextLimits.upn),
+    completedAt: cardDateTime(input.completedAt) ?? 'an unrecorded date',
+    notes: [
+      deliveryNote(input.passwordDelivery, requesterName),
+      sessionsNote(input.sessions),
+      signInNote(input.requireMfa),
+    ],
+  });
+}
+
+function deliveryNote(delivery: ResetDoneInput['passwordDelivery'], requesterName: string): OutcomeNote {
+  if (delivery === 'delivered') {
+    return info(
+      `The temporary password was sent only to ${requesterName}, privately in the 1:1 chat with this bot.`,
+    );
+  }
+  return problem(
+    `The password was reset, but the temporary password could not be delivered to ${requesterName}. ` +
+      'Reset it again from your 1:1 chat with this bot to get a new one.',
+  );
+}
+
+function sessionsNote(sessions: ResetDoneInput['sessions']): OutcomeNote {
+  switch (sessions) {
+    case 'revoked':
+      return info('The user was signed out of all sessions.');
+    case 'not-requested':
+      return info('Existing sessions were left signed in.');
+    case 'failed':
+      return problem(
+        'Signing the user out of their sessions failed. Revoke the sessions in the Microsoft Entra admin center ' +
+          '(Users > the user > Revoke sessions).',
+      );
+  }
+}
+
+function signInNote(requireMfa: boolean): OutcomeNote {
+  return info(
+    requireMfa
+      ? 'At the next sign-in the user must complete MFA, then choose a new password.'
+      : 'At the next sign-in the user must choose a new password.',
+  );
+}
+
+function info(text: string): OutcomeNote {
+  return { text, style: 'default', weight: 'Default' };
+}
+
+function problem(text: string): OutcomeNote {
+  return { text: `⚠ ${text}`, style: 'warning', weight: 'Bolder' };
+}

@@ -1,0 +1,81 @@
+/** Verbs of the `Action.Execute` buttons; they come back as `adaptiveCard/action` invokes. */
+export const CardVerbs = {
+  selectUser: 'selectUser',
+  confirmReset: 'confirmReset',
+  cancelReset: 'cancelReset',
+} as const;
+export type CardVerb = (typeof CardVerbs)[keyof typeof CardVerbs];
+
+export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string } & Record<string, unknown>;
+
+/** One search match, as the picker shows it. */
+export interface UserSummary {
+  id: string;
+  displayName: string;
+  userPrincipalName: string;
+  jobTitle: string | null;
+  department: string | null;
+}
+
+export interface UserPickerInput {
+  /** Server-side key of the pending selection; the click is looked up by it, never trusted. */
+  selectionId: string;
+  /** What the agent typed. */
+  query: string;
+  candidates: UserSummary[];
+  /** The directory holds more matches than `candidates`. */
+  hasMore: boolean;
+}
+
+export interface ResetTarget {
+  displayName: string;
+  userPrincipalName: string;
+  jobTitle: string | null;
+  department: string | null;
+  accountEnabled: boolean;
+  source: 'cloud' | 'on-premises';
+  /** ISO 8601, as Graph returns it. */
+  lastPasswordChangeDateTime: string | null;
+}
+
+export interface ConfirmResetInput {
+  /** Server-side key of the pending reset. */
+  resetId: string;
+  requesterName: string;
+  user: ResetTarget;
+  /** Shown prominently above the facts (e.g. "The account is disabled"). */
+  warnings: string[];
+}
+
+export interface ResetDoneInput {
+  requesterName: string;
+  targetDisplayName: string;
+  targetUserPrincipalName: string;
+  /** ISO 8601. */
+  completedAt: string;
+  sessions: 'revoked' | 'not-requested' | 'failed';
+  passwordDelivery: 'delivered' | 'failed';
+  requireMfa: boolean;
+}
+
+export interface ResetCancelledInput {
+  requesterName: string;
+  targetDisplayName: string;
+  /** ISO 8601. */
+  cancelledAt: string;
+}
+
+export interface TemporaryPasswordInput {
+  targetDisplayName: string;
+  targetUserPrincipalName: string;
+  temporaryPassword: string;
+  requireMfa: boolean;
+}
+
+export interface ProblemInput {
+  title: string;
+  message: string;
+  nextStep: string;
+  /** Graph's request-id, for support. */
+  requestId?: string;
+}

@@ -1,0 +1,50 @@
+import type { AdaptiveCardJson } from './types';
+
+// The package's lib/ build does not load under Node; its bundled dist/ build does.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const AdaptiveCards = require('adaptivecards/dist/adaptivecards.js') as typeof import('adaptivecards');
+
+/** Teams renders bot-sent cards up to schema 1.5. */
+const MAX_VERSION = { major: 1, minor: 5 };
+/** The brief's budget; Teams' own limit for bot messages is larger. */
+export const MAX_CARD_BYTES = 28 * 1024;
+
+/**
+ * Problems that would stop Teams from rendering `card` as intended: parse and validation events of the
+ * reference renderer, a version above 1.5, an Action.Execute without a verb, a size over budget. Empty when
+ * the card is fine.
+ */
+export function validateCard(card: AdaptiveCardJson): string[] {
+  const problems: string[] = [];
+
+  const context = new AdaptiveCards.SerializationContext();
+  const parsed = new AdaptiveCards.AdaptiveCard();
+  parsed.parse(card, context);
+  for (let i = 0; i < context.eventCount; i++) problems.push(`parse: ${context.getEventAt(i).message}`);
+  for (const event of parsed.validateProperties().validationEvents)
+    problems.push(`validate: ${event.message}`);
+
+  if (!isVersionSupported(card.version)) problems.push(`version ${card.version} is above 1.5`);
+  for (const action of executeActions(card)) {
+    if (typeof action.verb !== 'string' || action.verb === '') problems.push('an Action.Execute has no verb');
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(card), 'utf8');
+  if (bytes >= MAX_CARD_BYTES) problems.push(`card is ${bytes} bytes, budget is ${MAX_CARD_BYTES}`);
+
+  return problems;
+}
+
+function isVersionSupported(version: string): boolean {
+  const match = /^(\d+)\.(\d+)$/.exec(version);
+  if (match === null) return false;
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  return major < MAX_VERSION.major || (major === MAX_VERSION.major && minor <= MAX_VERSION.minor);
+}
+
+function executeActions(node: unknown): Record<string, unknown>[] {
+  if (Array.isArray(node)) return node.flatMap(executeActions);
+  if (typeof node !== 'object' || node === null) return [];
+  const object = node as Record<string, unknown>;
+  const nested = Object.values(object).flatMap(executeActions);
+  return object.type === 'Action.Execute' ? [object, ...nested] : nested;
+}

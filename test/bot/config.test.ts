@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from '../../bot/config';
+
+const TENANT = '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e';
+const APP = '11111111-2222-4333-8444-555555555555';
+
+/** A complete production environment; each test breaks one thing. */
+function productionEnvironment(): NodeJS.ProcessEnv {
+  return {
+    MicrosoftAppId: APP,
+    MicrosoftAppPassword: 'bot-framework-secret',
+    MicrosoftAppType: 'SingleTenant',
+    MicrosoftAppTenantId: TENANT,
+    AZURE_TENANT_ID: TENANT,
+    AZURE_CLIENT_ID: APP,
+    AZURE_CLIENT_SECRET: 'graph-secret',
+  };
+}
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.problems;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('accepts a complete single-tenant production environment with public-cloud defaults', () => {
+    const config = loadConfig(productionEnvironment());
+    assert.equal(config.port, 3978);
+    assert.deepEqual(config.botAuthentication, {
+      appId: APP,
+      appPassword: 'bot-framework-secret',
+      appType: 'SingleTenant',
+      appTenantId: TENANT,
+    });
+    assert.equal(config.tenantId, TENANT);
+    assert.equal(config.graph.authorityHost, 'https://login.microsoftonline.com');
+    assert.equal(config.graph.graphBaseUrl, 'https://graph.microsoft.com');
+    assert.equal(config.passwordWritebackEnabled, false);
+    assert.equal(config.logLevel, 'info');
+  });
+
+  it('refuses to run without MicrosoftAppId unless the dangerous switch is set', () => {
+    const env = { ...productionEnvironment(), MicrosoftAppId: '' };
+    const problems = problemsOf(env);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /MicrosoftAppId is required.*BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED=true/s);
+
+    const allowed = loadConfig({ ...env, BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true' });
+    assert.equal(allowed.botAuthentication, null);
+  });
+
+  it('refuses the dangerous switch when NODE_ENV is production', () => {
+    const problems = problemsOf({
+      ...productionEnvironment(),
+      MicrosoftAppId: undefined,
+      BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
+      NODE_ENV: 'production',
+    });
+    assert.ok(problems.some((problem) => /refused when NODE_ENV=production/.test(problem)));
+  });
+
+  const cases: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
+    ['a missing AZURE_TENANT_ID', { AZURE_TENANT_ID: undefined }, /AZURE_TENANT_ID is required/],
+    ['a malformed AZURE_TENANT_ID', { AZURE_TENANT_ID: 'contoso' }, /AZURE_TENANT_ID must be a GUID/],
+    ['a malformed MicrosoftAppId', { MicrosoftAppId: 'my-bot' }, /MicrosoftAppId must be a GUID/],
+    ['a multi-tenant app type', { MicrosoftAppType: 'MultiTenant' }, /MicrosoftAppType must be SingleTenant or UserAssignedMSI/],
+    ['a missing MicrosoftAppType', { MicrosoftAppType: undefined }, /MicrosoftAppType is required/],
+    ['a missing MicrosoftAppTenantId', { MicrosoftAppTenantId: undefined }, /MicrosoftAppTenantId is required/],
+    ['a malformed MicrosoftAppTenantId', { MicrosoftAppTenantId: 'x' }, /MicrosoftAppTenantId must be a GUID/],
+    ['a single-tenant bot without password', { MicrosoftAppPassword: '' }, /MicrosoftAppPassword is required/],
+    ['a managed-identity bot with a password', { MicrosoftAppType: 'UserAssignedMSI' }, /must be empty when MicrosoftAppType is UserAssignedMSI/],
+    ['two different tenants', { MicrosoftAppTenantId: '99999999-2222-4333-8444-555555555555' }, /must name the same tenant/],
+    ['a malformed AZURE_CLIENT_ID', { AZURE_CLIENT_ID: 'client' }, /AZURE_CLIENT_ID must be a GUID/],
+    ['a secret without client id', { AZURE_CLIENT_ID: undefined }, /AZURE_CLIENT_ID is required/],
+    ['both a secret and a certificate', { AZURE_CLIENT_CERTIFICATE_PATH: '/etc/cert.pem' }, /not both/],
+    ['a non-https authority host', { AZURE_AUTHORITY_HOST: 'http://login.example' }, /AZURE_AUTHORITY_HOST must use https/],
+    ['a malformed authority host', { AZURE_AUTHORITY_HOST: 'login' }, /AZURE_AUTHORITY_HOST must be a URL/],
+    ['a non-https Graph URL', { GRAPH_BASE_URL: 'http://graph.example' }, /GRAPH_BASE_URL must use https/],
+    ['a port out of range', { PORT: '70000' }, /PORT must be between 1 and 65535/],
+    ['a port that is not a number', { PORT: 'eighty' }, /PORT must be a number/],
+    ['a malformed writeback flag', { PASSWORD_WRITEBACK_ENABLED: 'yes' }, /PASSWORD_WRITEBACK_ENABLED must be "true" or "false"/],
+    ['a malformed dangerous switch', { BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: '1' }, /BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED must be "true" or "false"/],
+    ['an unknown log level', { LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of/],
+  ];
+  for (const [name, change, expected] of cases) {
+    it(`names the variable for ${name}`, () => {
+      const problems = problemsOf({ ...productionEnvironment(), ...change });
+      assert.ok(
+        problems.some((problem) => expected.test(problem)),
+        `expected a problem matching ${String(expected)}, got ${JSON.stringify(problems)}`,
+      );
+    });
+  }
+
+  it('lists every problem at once', () => {
+    const problems = problemsOf({ MicrosoftAppId: 'x', AZURE_TENANT_ID: 'y', PORT: '0' });
+    assert.ok(problems.length >= 3, JSON.stringify(problems));
+  });
+
+  it('never echoes a secret value in its messages', () => {
+    const problems = problemsOf({ ...productionEnvironment(), MicrosoftAppTenantId: 'nope', AZURE_CLIENT_CERTIFICATE_PATH: '/c' });
+    assert.ok(problems.length > 0);
+    for (const problem of problems) {
+      assert.ok(!problem.includes('bot-framework-secret') && !problem.includes('graph-secret'), problem);
+    }
+  });
+
+  it('accepts a simulator setup: custom https hosts, no bot authentication, writeback declared', () => {
+    const config = loadConfig({
+      AZURE_TENANT_ID: TENANT,
+      AZURE_CLIENT_ID: APP,
+      AZURE_CLIENT_SECRET: 's',
+      AZURE_AUTHORITY_HOST: 'https://127.0.0.1:8443/',
+      GRAPH_BASE_URL: 'https://127.0.0.1:8443',
+      BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
+      PASSWORD_WRITEBACK_ENABLED: 'true',
+      PORT: '4000',
+    });
+    assert.equal(config.graph.authorityHost, 'https://127.0.0.1:8443');
+    assert.equal(config.graph.graphBaseUrl, 'https://127.0.0.1:8443');
+    assert.equal(config.port, 4000);
+    assert.equal(config.passwordWritebackEnabled, true);
+  });
+});

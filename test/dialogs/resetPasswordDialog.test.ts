@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { MemoryStorage, MiddlewareSet } from 'botbuilder';
+import { DialogTurnStatus } from 'botbuilder-dialogs';
+import { DialogTestClient } from 'botbuilder-testing';
+import pino from 'pino';
+import { GraphError } from '@microsoft/microsoft-graph-client';
+import type { AuditEvent } from '../../bot/audit/auditLog';
+import { PendingActions } from '../../bot/resets/pendingActions';
+import type { ResetDependencies } from '../../bot/resets/resetFlow';
+import { ResetPasswordDialog } from '../../dialogs/resetPasswordDialog';
+import { FakeDirectory, IDS } from '../support/fakeDirectory';
+import { cardOf, executeActionsOf, personalChatWith, type Agent } from '../support/teamsActivities';
+
+const ALEX: Agent = { id: '29:alex', name: 'Alex Wilber', aadObjectId: IDS.alex };
+const MEGAN: Agent = { id: '29:megan', name: 'Megan Bowen', aadObjectId: IDS.megan };
+
+describe('ResetPasswordDialog', () => {
+  let directory: FakeDirectory;
+  let audit: AuditEvent[];
+  let deps: ResetDependencies;
+
+  beforeEach(() => {
+    directory = FakeDirectory.withDemoPeople();
+    audit = [];
+    deps = {
+      directory,
+      pendingActions: new PendingActions(new MemoryStorage()),
+      settings: { passwordWritebackEnabled: false },
+      audit: { record: (event) => audit.push(event) },
+    };
+  });
+
+  function clientFor(agent: Agent, options: { query?: string } = {}): DialogTestClient {
+    const sut = new ResetPasswordDialog(deps, pino({ level: 'silent' }));
+    // Every activity arrives as Teams would address it: from this agent, in their 1:1 chat with the bot.
+    const asTeamsPersonalChat = new MiddlewareSet(async (context, next) => {
+      const chat = personalChatWith(agent);
+      Object.assign(context.activity, { from: chat.user, recipient: chat.bot, conversation: chat.conversation });
+      await next();
+    });
+    return new DialogTestClient('msteams', sut, options, [asTeamsPersonalChat]);
+  }
+
+  it('shows the confirmation card when the name matches one resettable user', async () => {
+    const client = clientFor(ALEX, { query: 'megan' });
+    const reply = await client.sendActivity('reset password for megan');
+    const card = cardOf(reply);
+    assert.ok(card, 'expected a card');
+    const text = JSON.stringify(card);
+    assert.match(text, /Megan Bowen/);
+    assert.match(text, /meganb@contoso\.com/);
+    const verbs = executeActionsOf(card).map((action) => action.verb).sort();
+    assert.deepEqual(verbs, ['cancelReset', 'confirmReset']);
+    assert.equal(client.dialogTurnResult.status, DialogTurnStatus.complete);
+    assert.equal(directory.passwordChanges.length, 0, 'nothing is reset before the click');
+  });
+
+  it('asks which user when the message names nobody, then continues with the answer', async () => {
+    const client = clientFor(ALEX);
+    const question = await client.sendActivity('reset');
+    assert.match(String(question.text), /Which user\?/);
+    const reply = await client.sendActivity('adele');
+    assert.match(JSON.stringify(cardOf(reply)), /Adele Vance/);
+  });
+
+  it('says so and asks again when nobody matches', async () => {
+    const client = clientFor(ALEX, { query: 'zelda' });
+    const notFound = await client.sendActivity('reset zelda');
+    assert.match(String(notFound.text), /found nobody matching "zelda"/);
+    const question = client.getNextReply();
+    assert.match(String(question.text), /Which user\?/);
+    assert.equal(client.dialogTurnResult.status, DialogTurnStatus.waiting);
+  });
+
+  it('offers a picker when several users match, one button per candidate', async () => {
+    const client = clientFor(ALEX, { query: 'meg' });
+    const reply = await client.sendActivity('reset meg');
+    const actions = executeActionsOf(cardOf(reply)).filter((action) => action.verb === 'selectUser');
+    assert.deepEqual(actions.map((action) => action.data?.userId).sort(), [IDS.megan, IDS.meghan].sort());
+    assert.equal(new Set(actions.map((action) => action.data?.selectionId)).size, 1);
+  });
+
+  it('tells an ordinary employee that only helpdesk administrators can use the bot', async () => {
+    const client = clientFor(MEGAN, { query: 'adele' });
+    const reply = await client.sendActivity('reset adele');
+    const text = JSON.stringify(cardOf(reply));
+    assert.match(text, /Only helpdesk administrators/);
+    assert.equal(executeActionsOf(cardOf(reply)).length, 0);
+    assert.ok(audit.some((event) => event.action === 'reset-refused' && event.reason === 'requester-not-admin'));
+  });
+
+  it('refuses a target protected by a role and names the role', async () => {
+    const client = clientFor(ALEX, { query: 'patti' });
+    const reply = await client.sendActivity('reset patti');
+    const text = JSON.stringify(cardOf(reply));
+    assert.match(text, /Global Administrator/);
+    assert.equal(executeActionsOf(cardOf(reply)).length, 0, 'no confirm button for a refused reset');
+  });
+
+  it('refuses the agent their own password and points to self-service reset', async () => {
+    const client = clientFor(ALEX, { query: 'alexw@contoso.com' });
+    const reply = await client.sendActivity('reset alexw@contoso.com');
+    assert.match(JSON.stringify(cardOf(reply)), /aka\.ms\/sspr/);
+  });
+
+  it('fails closed with guidance and the request id when the directory is unavailable', async () => {
+    const outage = new GraphError(503, 'Service unavailable');
+    outage.code = 'serviceNotAvailable';
+    outage.requestId = 'req-503';
+    directory.failures.getRoleAssignments = outage;
+    const client = clientFor(ALEX, { query: 'megan' });
+    const reply = await client.sendActivity('reset megan');
+    const text = JSON.stringify(cardOf(reply));
+    assert.match(text, /req-503/);
+    assert.equal(executeActionsOf(cardOf(reply)).length, 0);
+  });
+
+  it('rejects an over-long name and asks again', async () => {
+    const client = clientFor(ALEX);
+    await client.sendActivity('reset');
+    const reply = await client.sendActivity('x'.repeat(300));
+    assert.match(String(reply.text), /does not look like a name/);
+    assert.match(String(client.getNextReply().text), /Which user\?/);
+  });
+});

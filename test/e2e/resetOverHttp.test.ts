@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { type Activity, MemoryStorage } from 'botbuilder';
+import { createBotApp, type BotApp } from '../../bot/app';
+import { loadConfig } from '../../bot/config';
+import { type RunningSimulator, startSimulator } from '../../simulator';
+import { LogCapture } from '../support/logCapture';
+import { type ConnectorCall, type LoopbackConnector, startLoopbackConnector } from '../support/loopbackConnector';
+import { executeActionsOf } from '../support/teamsActivities';
+
+const TENANT_ID = '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e';
+const ALEX = { id: '29:alex', name: 'Alex Wilber', aadObjectId: 'e1a00000-0000-4000-8000-000000000001' };
+const MEGAN_ID = 'e1a00000-0000-4000-8000-000000000002';
+const BOT = { id: '28:helpdesk-reset', name: 'Helpdesk Reset' };
+
+/**
+ * The real server (CloudAdapter, restify, Graph client, @azure/identity) against the simulated tenant,
+ * with a loopback Bot Connector recording everything the bot posts.
+ */
+describe('end to end over HTTP: the bot, the simulated tenant and a loopback connector', function () {
+  this.timeout(60_000);
+
+  let simulator: RunningSimulator;
+  let connector: LoopbackConnector;
+  let logs: LogCapture;
+  let storage: MemoryStorage;
+  let app: BotApp;
+  let botUrl: string;
+  let activityCounter = 0;
+
+  before(async () => {
+    simulator = await startSimulator({ port: 0 });
+    connector = await startLoopbackConnector();
+    logs = new LogCapture();
+    storage = new MemoryStorage();
+    const config = loadConfig({
+      AZURE_TENANT_ID: TENANT_ID,
+      AZURE_CLIENT_ID: '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7',
+      AZURE_CLIENT_SECRET: 'sim-demo-client-secret',
+      AZURE_AUTHORITY_HOST: simulator.url,
+      GRAPH_BASE_URL: simulator.url,
+      BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
+      LOG_LEVEL: 'debug',
+    });
+    app = createBotApp(config, { logDestination: logs, storage });
+    botUrl = await app.listen(0);
+  });
+
+  after(async () => {
+    await app?.close();
+    await connector?.close();
+    await simulator?.close();
+  });
+
+  beforeEach(async () => {
+    connector.calls.splice(0);
+    await simulatorControl('POST', '/_sim/reset');
+  });
+
+  async function simulatorControl(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+    const response = await fetch(`${simulator.url}${path}`, {
+      method,
+      headers: { 'x-sim-control-key': simulator.controlKey, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    assert.ok(response.ok, `${method} ${path} answered ${response.status}`);
+    const text = await response.text();
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  }
+
+  function personal(text: string): Partial<Activity> {
+    return {
+      type: 'message',
+      id: `message-${++activityCounter}`,
+      channelId: 'msteams',
+      serviceUrl: connector.serviceUrl,
+      from: ALEX,
+      recipient: BOT,
+      conversation: { id: 'a:alex-personal', conversationType: 'personal', isGroup: false, tenantId: TENANT_ID, name: '' },
+      channelData: { tenant: { id: TENANT_ID } },
+      text,
+    };
+  }
+
+  function inChannel(text: string): Partial<Activity> {
+    const mention = `<at>${BOT.name}</at>`;
+    return {
+      type: 'message',
+      id: `message-${++activityCounter}`,
+      channelId: 'msteams',
+      serviceUrl: connector.serviceUrl,
+      from: ALEX,
+      recipient: BOT,
+      conversation: { id: '19:helpdesk@thread.tacv2;messageid=1700000000000', conversationType: 'channel', isGroup: true, tenantId: TENANT_ID, name: '' },
+      channelData: { tenant: { id: TENANT_ID }, team: { id: '19:team@thread.tacv2' }, channel: { id: '19:helpdesk@thread.tacv2' } },
+      entities: [{ type: 'mention', text: mention, mentioned: BOT }],
+      text: `${mention} ${text}`,
+    };
+  }
+
+  async function post(activity: Partial<Activity>): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(`${botUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  }
+
+  function click(from: Partial<Activity>, verb: string, data: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+    return post({
+      ...from,
+      type: 'invoke',
+      id: `invoke-${++activityCounter}`,
+      name: 'adaptiveCard/action',
+      text: undefined,
+      entities: undefined,
+      replyToId: 'activity-card',
+      value: { action: { type: 'Action.Execute', id: 'a', verb, data }, trigger: 'manual' },
+    });
+  }
+
+  function cardIn(call: ConnectorCall): unknown {
+    return call.activity?.attachments?.[0]?.content;
+  }
+
+  async function confirmationCardFor(message: Partial<Activity>): Promise<{ resetId: string; card: unknown }> {
+    const { status } = await post(message);
+    assert.equal(status, 200);
+    const call = await connector.waitFor((candidate) => executeActionsOf(cardIn(candidate)).some((action) => action.verb === 'confirmReset'));
+    const confirm = executeActionsOf(cardIn(call)).find((action) => action.verb === 'confirmReset');
+    return { resetId: String(confirm?.data?.resetId), card: cardIn(call) };
+  }
+
+  /** Every string in a card; the temporary password is one of them. */
+  function stringsOf(node: unknown): string[] {
+    if (typeof node === 'string') return [node];
+    if (Array.isArray(node)) return node.flatMap(stringsOf);
+    if (node && typeof node === 'object') return Object.values(node).flatMap(stringsOf);
+    return [];
+  }
+
+  /** Finds the password the way a person would prove it: it is the string that signs Megan in. */
+  async function passwordThatSignsIn(call: ConnectorCall): Promise<{ password: string; result: Record<string, unknown> }> {
+    for (const candidate of new Set(stringsOf(cardIn(call)).map((text) => text.trim()))) {
+      if (candidate.length < 8 || candidate.length > 64 || /\s/.test(candidate)) continue;
+      const result = await simulatorControl('POST', '/_sim/signin', { userPrincipalName: 'meganb@contoso.com', password: candidate });
+      if (result.signedIn === true) return { password: candidate, result };
+    }
+    assert.fail('no string in the private card signs Megan in');
+  }
+
+  function assertNowhereElse(password: string, privateCall: ConnectorCall, invokeBody: unknown): void {
+    const others = connector.calls.filter((call) => call !== privateCall);
+    for (const call of others) assert.ok(!JSON.stringify(call).includes(password), `password leaked in ${call.operation} to ${call.conversationId}`);
+    assert.ok(!JSON.stringify(invokeBody).includes(password), 'password leaked in the invoke response');
+    assert.ok(!logs.text.includes(password), 'password leaked in the logs');
+    assert.ok(!JSON.stringify(storage).includes(password), 'password leaked in stored state');
+    assert.equal(JSON.stringify(privateCall).split(password).length - 1, 1, 'the private message carries it exactly once');
+  }
+
+  it('resets by name in the 1:1 chat: the delivered password signs in, demands a change, sessions are revoked', async () => {
+    const before = await simulatorControl('GET', `/_sim/users/${MEGAN_ID}/state`);
+    const { resetId, card } = await confirmationCardFor(personal('reset password for megan'));
+    assert.match(JSON.stringify(card), /meganb@contoso\.com/);
+
+    const invoke = await click(personal(''), 'confirmReset', { resetId, revokeSessions: 'true', requireMfa: 'false' });
+    assert.equal(invoke.status, 200);
+    assert.equal((invoke.body as { type: string }).type, 'application/vnd.microsoft.card.adaptive');
+
+    const privateCall = await connector.waitFor(
+      (call) => call.conversationId === 'a:alex-personal' && /must change|next sign-in/i.test(JSON.stringify(cardIn(call))) && !executeActionsOf(cardIn(call)).length && call.operation !== 'updateActivity',
+    );
+    const { password, result } = await passwordThatSignsIn(privateCall);
+    assert.equal(result.passwordChangeRequired, true);
+
+    const after = await simulatorControl('GET', `/_sim/users/${MEGAN_ID}/state`);
+    assert.equal(after.forceChangePasswordNextSignIn, true);
+    assert.notEqual(after.signInSessionsValidFromDateTime, before.signInSessionsValidFromDateTime);
+
+    assertNowhereElse(password, privateCall, invoke.body);
+    assert.ok(logs.lines.some((line) => line.includes('"audit":true') && line.includes('reset-succeeded')));
+  });
+
+  it('from a channel @mention, the password goes to a new 1:1 chat and never to the channel', async () => {
+    const channel = inChannel('reset megan');
+    const { resetId } = await confirmationCardFor(channel);
+    const invoke = await click(channel, 'confirmReset', { resetId, revokeSessions: 'false' });
+    assert.equal(invoke.status, 200);
+
+    const created = await connector.waitFor((call) => call.operation === 'createConversation');
+    assert.deepEqual((created.parameters?.members as Array<{ id: string }>).map((member) => member.id), [ALEX.id]);
+    const privateCall = await connector.waitFor((call) => call.conversationId === created.conversationId && call.operation === 'sendToConversation');
+    const { password } = await passwordThatSignsIn(privateCall);
+    for (const call of connector.calls.filter((c) => c.conversationId.startsWith('19:'))) {
+      assert.ok(!JSON.stringify(call).includes(password), 'password posted in the channel');
+    }
+    assertNowhereElse(password, privateCall, invoke.body);
+  });
+
+  it('refuses a Global Administrator target without resetting anything', async () => {
+    await post(personal('reset pattif@contoso.com'));
+    const call = await connector.waitFor((candidate) => /Global Administrator/.test(JSON.stringify(cardIn(candidate))));
+    assert.equal(executeActionsOf(cardIn(call)).length, 0);
+    const calls = (await simulatorControl('GET', '/_sim/calls')) as { calls?: Array<{ method: string }> } | Array<{ method: string }>;
+    const list = Array.isArray(calls) ? calls : (calls.calls ?? []);
+    assert.ok(!list.some((entry) => entry.method === 'PATCH'), 'no password change was attempted');
+  });
+
+  it('maps Graph throttling after retries to guidance with the request id, and resets nothing', async () => {
+    const { resetId } = await confirmationCardFor(personal('reset megan'));
+    await simulatorControl('POST', '/_sim/faults', { method: 'PATCH', path: '^/v1\\.0/users/', kind: 'status', status: 429, retryAfterSeconds: 0, count: 10 });
+    const invoke = await click(personal(''), 'confirmReset', { resetId });
+    const text = JSON.stringify(invoke.body);
+    assert.match(text, /was not reset/);
+    assert.match(text, /[0-9a-f]{8}-[0-9a-f]{4}-/, 'the request id is shown for support');
+    const state = await simulatorControl('GET', `/_sim/users/${MEGAN_ID}/state`);
+    assert.notEqual(state.forceChangePasswordNextSignIn, true);
+    await simulatorControl('DELETE', '/_sim/faults');
+  });
+
+  it('refuses activities from another tenant over HTTP', async () => {
+    const foreign = { ...personal('reset megan'), channelData: { tenant: { id: '00000000-0000-4000-8000-000000000000' } } };
+    foreign.conversation = { ...foreign.conversation!, tenantId: '00000000-0000-4000-8000-000000000000' };
+    await post(foreign);
+    const reply = await connector.waitFor(() => true);
+    assert.match(String(reply.activity?.text), /only its own organization/);
+  });
+});

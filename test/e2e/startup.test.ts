@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+const ENTRY = path.resolve(__dirname, '../../bot/index.js');
+
+/** Runs `npm start`'s entry point with exactly this environment and collects how it ended. */
+function runServer(env: NodeJS.ProcessEnv, timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    // A minimal environment: nothing from the developer's shell (or a .env file) may leak in.
+    const child = spawn(process.execPath, [ENTRY], { env: { PATH: process.env.PATH, ...env }, cwd: path.dirname(ENTRY) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not exit in time; stdout: ${stdout}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('npm start (the production server)', function () {
+  this.timeout(30_000);
+
+  const graphIdentity = {
+    AZURE_TENANT_ID: '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e',
+    AZURE_CLIENT_ID: '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7',
+    AZURE_CLIENT_SECRET: 'graph-secret-for-this-test',
+    PORT: '0',
+  };
+
+  it('refuses to start without MicrosoftAppId, naming the variable and the dangerous switch', async () => {
+    const { code, stderr } = await runServer(graphIdentity);
+    assert.equal(code, 1);
+    assert.match(stderr, /MicrosoftAppId is required/);
+    assert.match(stderr, /BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED=true/);
+    assert.ok(!stderr.includes('graph-secret-for-this-test'));
+  });
+
+  it('refuses to start in production even with the dangerous switch', async () => {
+    const { code, stderr } = await runServer({ ...graphIdentity, BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true', NODE_ENV: 'production' });
+    assert.equal(code, 1);
+    assert.match(stderr, /refused when NODE_ENV=production/);
+  });
+
+  it('names every malformed variable at once', async () => {
+    const { code, stderr } = await runServer({ AZURE_TENANT_ID: 'contoso', PORT: 'x', MicrosoftAppId: 'bot' });
+    assert.equal(code, 1);
+    for (const name of ['AZURE_TENANT_ID', 'PORT', 'MicrosoftAppId']) assert.match(stderr, new RegExp(name));
+  });
+
+  it('starts with the dangerous switch for local clients, and says so loudly', async () => {
+    const child = spawn(process.execPath, [ENTRY], {
+      env: { PATH: process.env.PATH, ...graphIdentity, BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true' },
+    });
+    try {
+      const output = await new Promise<string>((resolve, reject) => {
+        let stdout = '';
+        const timer = setTimeout(() => reject(new Error(`no listening line: ${stdout}`)), 15_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes('"msg":"listening"')) {
+            clearTimeout(timer);
+            resolve(stdout);
+          }
+        });
+      });
+      assert.match(output, /DANGER: Bot Framework authentication is OFF/);
+      const url = /"url":"([^"]+)"/.exec(output)?.[1];
+      const health = await fetch(`${url}/healthz`);
+      assert.equal(health.status, 200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});

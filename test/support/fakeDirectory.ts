@@ -1,0 +1,144 @@
+import type {
+  Directory,
+  DirectoryUser,
+  Domain,
+  PasswordResetOptions,
+  RoleAssignableGroup,
+  RoleAssignment,
+  UserSearchResult,
+} from '../../bot/directory/types';
+
+export const ROLE = {
+  globalAdministrator: '62e90394-69f5-4237-9190-012177145e10',
+  helpdeskAdministrator: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+  passwordAdministrator: '966707d0-3269-4727-9be2-8c3a10f19b9d',
+} as const;
+
+export const IDS = {
+  alex: 'e1a00000-0000-4000-8000-000000000001',
+  megan: 'e1a00000-0000-4000-8000-000000000002',
+  adele: 'e1a00000-0000-4000-8000-000000000003',
+  patti: 'e1a00000-0000-4000-8000-000000000005',
+  meghan: 'e1a00000-0000-4000-8000-0000000000a1',
+} as const;
+
+export function user(
+  id: string,
+  displayName: string,
+  userPrincipalName: string,
+  extra: Partial<DirectoryUser> = {},
+): DirectoryUser {
+  const [givenName, surname] = displayName.split(' ');
+  return {
+    id,
+    displayName,
+    userPrincipalName,
+    mail: userPrincipalName,
+    givenName: givenName ?? null,
+    surname: surname ?? null,
+    jobTitle: 'Analyst',
+    department: 'Finance',
+    accountEnabled: true,
+    userType: 'Member',
+    creationType: null,
+    externalUserState: null,
+    identities: [
+      {
+        signInType: 'userPrincipalName',
+        issuer: 'contoso.onmicrosoft.com',
+        issuerAssignedId: userPrincipalName,
+      },
+    ],
+    onPremisesSyncEnabled: null,
+    isManagementRestricted: null,
+    lastPasswordChangeDateTime: '2026-01-01T10:00:00Z',
+    ...extra,
+  };
+}
+
+export interface PasswordChange {
+  userId: string;
+  password: string;
+  options: PasswordResetOptions;
+}
+
+/** An in-memory directory for dialog and handler tests; failures are injected per method. */
+export class FakeDirectory implements Directory {
+  readonly users = new Map<string, DirectoryUser>();
+  readonly roles = new Map<string, RoleAssignment[]>();
+  readonly passwordChanges: PasswordChange[] = [];
+  readonly revoked: string[] = [];
+  readonly failures: Partial<Record<keyof Directory, unknown>> = {};
+
+  static withDemoPeople(): FakeDirectory {
+    const directory = new FakeDirectory();
+    directory.add(user(IDS.alex, 'Alex Wilber', 'alexw@contoso.com'), [ROLE.helpdeskAdministrator]);
+    directory.add(user(IDS.megan, 'Megan Bowen', 'meganb@contoso.com'));
+    directory.add(user(IDS.meghan, 'Meghan Smith', 'meghans@contoso.com'));
+    directory.add(user(IDS.adele, 'Adele Vance', 'adelev@contoso.com'));
+    directory.add(user(IDS.patti, 'Patti Fernandez', 'pattif@contoso.com'), [ROLE.globalAdministrator]);
+    return directory;
+  }
+
+  add(entry: DirectoryUser, roleIds: string[] = []): void {
+    this.users.set(entry.id, entry);
+    this.roles.set(
+      entry.id,
+      roleIds.map((roleDefinitionId) => ({
+        roleDefinitionId,
+        directoryScopeId: '/',
+        kind: 'active' as const,
+      })),
+    );
+  }
+
+  private failIfAsked(method: keyof Directory): void {
+    if (method in this.failures) throw this.failures[method];
+  }
+
+  findUsers(query: string, limit: number): Promise<UserSearchResult> {
+    this.failIfAsked('findUsers');
+    const needle = query.toLowerCase();
+    const matches = [...this.users.values()].filter(
+      (entry) =>
+        entry.userPrincipalName.toLowerCase() === needle ||
+        entry.displayName.toLowerCase().startsWith(needle) ||
+        (entry.surname ?? '').toLowerCase().startsWith(needle),
+    );
+    return Promise.resolve({ users: matches.slice(0, limit), hasMore: matches.length > limit });
+  }
+
+  getUser(id: string): Promise<DirectoryUser> {
+    this.failIfAsked('getUser');
+    const found = this.users.get(id);
+    if (!found) return Promise.reject(new Error(`no user ${id}`));
+    return Promise.resolve(found);
+  }
+
+  getRoleAssignments(principalId: string): Promise<RoleAssignment[]> {
+    this.failIfAsked('getRoleAssignments');
+    return Promise.resolve(this.roles.get(principalId) ?? []);
+  }
+
+  getRoleAssignableGroups(): Promise<RoleAssignableGroup[]> {
+    this.failIfAsked('getRoleAssignableGroups');
+    return Promise.resolve([]);
+  }
+
+  getDomain(name: string): Promise<Domain | null> {
+    this.failIfAsked('getDomain');
+    return Promise.resolve({ id: name, authenticationType: 'Managed' });
+  }
+
+  resetPassword(userId: string, password: string, options: PasswordResetOptions): Promise<void> {
+    this.failIfAsked('resetPassword');
+    this.passwordChanges.push({ userId, password, options });
+    return Promise.resolve();
+  }
+
+  revokeSignInSessions(userId: string): Promise<void> {
+    this.failIfAsked('revokeSignInSessions');
+    this.revoked.push(userId);
+    return Promise.resolve();
+  }
+}
