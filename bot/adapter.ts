@@ -23,12 +23,18 @@ export function createAdapter(config: BotConfig, logger: Logger): CloudAdapter {
     // reply names only a reference the log line shares, never the error's own text.
     const reference = randomUUID();
     logger.error(
-      { reference, error: { name: error.name, message: error.message, stack: error.stack }, activityType: context.activity.type },
+      {
+        reference,
+        error: { name: error.name, message: error.message, stack: error.stack },
+        activityType: context.activity.type,
+      },
       'unhandled error in a turn',
     );
     if (context.activity.type === 'invoke') return;
     await context
-      .sendActivity(`Sorry, something went wrong on my side. If a reset was in progress, its card shows what happened. Reference: ${reference}`)
+      .sendActivity(
+        `Sorry, something went wrong on my side. If a reset was in progress, its card shows what happened. Reference: ${reference}`,
+      )
       .catch(() => undefined);
   };
   return adapter;

@@ -64,6 +64,9 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
           resolve(`http://127.0.0.1:${address.port}`);
         });
       }),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      }),
   };
 }

@@ -57,7 +57,10 @@ export class CardActionHandler {
     private readonly logger: Logger,
   ) {}
 
-  async handle(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+  async handle(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
     const { verb, data } = invokeValue.action;
     try {
       switch (verb) {
@@ -71,10 +74,16 @@ export class CardActionHandler {
           return this.invalid(context, `unknown verb`);
       }
     } catch (error) {
-      const problem = error instanceof AgentFacingError ? error : toAgentFacingError(error, 'complete this action');
+      const problem =
+        error instanceof AgentFacingError ? error : toAgentFacingError(error, 'complete this action');
       this.logger.warn({ verb, kind: problem.kind, graphRequestId: problem.requestId }, 'card action failed');
       return cardResponse(
-        buildProblemCard({ title: 'Something went wrong', message: problem.message, nextStep: problem.nextStep, requestId: problem.requestId }),
+        buildProblemCard({
+          title: 'Something went wrong',
+          message: problem.message,
+          nextStep: problem.nextStep,
+          requestId: problem.requestId,
+        }),
       );
     }
   }
@@ -84,7 +93,13 @@ export class CardActionHandler {
     const parsed = selectUserData.safeParse(data);
     if (!parsed.success) return this.invalid(context, 'malformed selectUser data');
     const requester = requesterOf(context);
-    const result = await pickUser(requester, parsed.data.selectionId, parsed.data.userId, context.activity.conversation.id, this.deps);
+    const result = await pickUser(
+      requester,
+      parsed.data.selectionId,
+      parsed.data.userId,
+      context.activity.conversation.id,
+      this.deps,
+    );
     if (result.kind === 'rejected') return messageResponse(REJECTION_MESSAGES[result.reason]);
     return cardResponse(preparationCard(result, requester));
   }
@@ -106,16 +121,29 @@ export class CardActionHandler {
         requireMfa,
       });
       try {
-        await this.delivery.sendToRequester(context, MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+        await this.delivery.sendToRequester(
+          context,
+          MessageFactory.attachment(CardFactory.adaptiveCard(card)),
+        );
       } catch (error) {
         // The error comes from the connector and never contains the card; log its shape only.
-        this.logger.error({ error: describeError(error) }, 'could not deliver the temporary password privately');
+        this.logger.error(
+          { error: describeError(error) },
+          'could not deliver the temporary password privately',
+        );
         throw error;
       }
     };
-    const outcome = await confirmReset(requesterOf(context), parsed.data.resetId, options, courier, this.deps);
+    const outcome = await confirmReset(
+      requesterOf(context),
+      parsed.data.resetId,
+      options,
+      courier,
+      this.deps,
+    );
     const card = outcomeCard(outcome);
-    if (card === null) return messageResponse(REJECTION_MESSAGES[(outcome as { reason: ClaimFailure }).reason]);
+    if (card === null)
+      return messageResponse(REJECTION_MESSAGES[(outcome as { reason: ClaimFailure }).reason]);
     if (outcome.kind === 'failed') {
       this.logger.warn({ kind: outcome.error.kind, graphRequestId: outcome.error.requestId }, 'reset failed');
     }
@@ -152,14 +180,20 @@ export class CardActionHandler {
     } catch (error) {
       this.logger.warn({ error: describeError(error) }, 'could not update the card for other viewers');
       await context
-        .sendActivity('I could not update the original card for everyone; the outcome shown on your card is final.')
+        .sendActivity(
+          'I could not update the original card for everyone; the outcome shown on your card is final.',
+        )
         .catch(() => undefined);
     }
   }
 
   private invalid(context: TurnContext, why: string): AdaptiveCardInvokeResponse {
     this.logger.warn({ why, from: context.activity.from?.aadObjectId }, 'rejected a card action');
-    this.deps.audit.record({ action: 'card-action-rejected', requesterAadObjectId: context.activity.from?.aadObjectId, reason: why });
+    this.deps.audit.record({
+      action: 'card-action-rejected',
+      requesterAadObjectId: context.activity.from?.aadObjectId,
+      reason: why,
+    });
     return messageResponse('That card action is not valid. Nothing was changed.');
   }
 }
@@ -208,7 +242,11 @@ function cardResponse(card: AdaptiveCardJson): AdaptiveCardInvokeResponse {
 /** A short message shown to the clicker; the card stays as it was. */
 function messageResponse(text: string): AdaptiveCardInvokeResponse {
   // The schema types `value` as an object, but for this response type Teams expects the message string.
-  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text as unknown as Record<string, unknown> };
+  return {
+    statusCode: 200,
+    type: 'application/vnd.microsoft.activity.message',
+    value: text as unknown as Record<string, unknown>,
+  };
 }
 
 export function describeError(error: unknown): { name?: string; code?: unknown; statusCode?: unknown } {

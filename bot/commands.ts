@@ -2,7 +2,11 @@
  * What an agent's message asks for. Teams delivers the text as typed (minus the bot's @mention);
  * anything not recognised as a command is treated by the conversation as the answer to its question.
  */
-export type Command = { kind: 'help' } | { kind: 'cancel' } | { kind: 'reset'; query: string | undefined } | { kind: 'other'; text: string };
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'cancel' }
+  | { kind: 'reset'; query: string | undefined }
+  | { kind: 'other'; text: string };
 
 const HELP = /^(help|\?|what can you do\??)$/i;
 const CANCEL = /^(cancel|stop|quit|never ?mind)$/i;

@@ -6,7 +6,7 @@ import type { GraphConnectionConfig } from './graph/graphClient';
  * Bot Framework and `@azure/identity` already use, so a deployment's settings need no translation.
  */
 export interface BotConfig {
-  /** `PORT`: where `/api/messages` listens (default 3978). */
+  /** `PORT`: where `/api/messages` listens (default 3978; 0 picks a free port, for tests). */
   port: number;
   /** Bot Framework authentication; null only when explicitly and dangerously switched off. */
   botAuthentication: BotAuthenticationConfig | null;
@@ -71,8 +71,8 @@ const environmentSchema = z
       z.coerce
         .number({ invalid_type_error: 'PORT must be a number' })
         .int('PORT must be a whole number')
-        .min(1, 'PORT must be between 1 and 65535')
-        .max(65535, 'PORT must be between 1 and 65535')
+        .min(0, 'PORT must be between 0 and 65535')
+        .max(65535, 'PORT must be between 0 and 65535')
         .default(3978),
     ),
     MicrosoftAppId: optionalText.pipe(guid('MicrosoftAppId').optional()),
@@ -89,7 +89,9 @@ const environmentSchema = z
       flag(DANGEROUS_UNAUTHENTICATED_SWITCH).optional().default('false'),
     ),
     AZURE_TENANT_ID: optionalText.pipe(
-      z.string({ required_error: 'AZURE_TENANT_ID is required' }).regex(GUID, 'AZURE_TENANT_ID must be a GUID'),
+      z
+        .string({ required_error: 'AZURE_TENANT_ID is required' })
+        .regex(GUID, 'AZURE_TENANT_ID must be a GUID'),
     ),
     AZURE_CLIENT_ID: optionalText.pipe(guid('AZURE_CLIENT_ID').optional()),
     AZURE_CLIENT_SECRET: optionalText,
@@ -105,7 +107,9 @@ const environmentSchema = z
     LOG_LEVEL: optionalText.pipe(
       z
         .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-          errorMap: () => ({ message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }),
+          errorMap: () => ({
+            message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+          }),
         })
         .optional()
         .default('info'),
@@ -126,7 +130,8 @@ const environmentSchema = z
         );
       }
     } else {
-      if (env.MicrosoftAppType === undefined) problem('MicrosoftAppType is required (SingleTenant or UserAssignedMSI)');
+      if (env.MicrosoftAppType === undefined)
+        problem('MicrosoftAppType is required (SingleTenant or UserAssignedMSI)');
       if (env.MicrosoftAppTenantId === undefined) problem('MicrosoftAppTenantId is required');
       if (env.MicrosoftAppType === 'SingleTenant' && env.MicrosoftAppPassword === undefined) {
         problem('MicrosoftAppPassword is required when MicrosoftAppType is SingleTenant');
@@ -138,7 +143,9 @@ const environmentSchema = z
         env.MicrosoftAppTenantId !== undefined &&
         env.MicrosoftAppTenantId.toLowerCase() !== env.AZURE_TENANT_ID.toLowerCase()
       ) {
-        problem('MicrosoftAppTenantId and AZURE_TENANT_ID must name the same tenant: the bot serves only its own');
+        problem(
+          'MicrosoftAppTenantId and AZURE_TENANT_ID must name the same tenant: the bot serves only its own',
+        );
       }
     }
 

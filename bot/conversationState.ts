@@ -9,7 +9,9 @@ export class PerUserConversationState extends BotState {
     super(storage, (context: TurnContext) => {
       const { channelId, conversation, from } = context.activity;
       if (!channelId || !conversation?.id || !from?.id) {
-        return Promise.reject(new Error('PerUserConversationState: activity lacks channelId, conversation.id or from.id'));
+        return Promise.reject(
+          new Error('PerUserConversationState: activity lacks channelId, conversation.id or from.id'),
+        );
       }
       return Promise.resolve(`${channelId}/conversations/${conversation.id}/users/${from.id}/state`);
     });

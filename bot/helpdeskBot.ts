@@ -33,7 +33,9 @@ export class HelpdeskBot extends TeamsActivityHandler {
       await next();
     });
     this.onMembersAdded(async (context, next) => {
-      const botJoined = context.activity.membersAdded?.some((member) => member.id === context.activity.recipient.id);
+      const botJoined = context.activity.membersAdded?.some(
+        (member) => member.id === context.activity.recipient.id,
+      );
       if (botJoined && context.activity.conversation.conversationType === 'personal') {
         await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(buildHelpCard())));
       }
@@ -54,7 +56,8 @@ export class HelpdeskBot extends TeamsActivityHandler {
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
-    const text = typeof context.activity.text === 'string' ? TurnContext.removeRecipientMention(context.activity) : '';
+    const text =
+      typeof context.activity.text === 'string' ? TurnContext.removeRecipientMention(context.activity) : '';
     if (!text?.trim()) {
       // Card submissions of old clients arrive as text-less messages; our cards use Universal Actions.
       await context.sendActivity('Please use the buttons on the latest card, or type "help".');

@@ -3,7 +3,11 @@ import restify from 'restify';
 import type { Logger } from './logger';
 
 /** The HTTP front door: Bot Framework activities on /api/messages and a health probe. */
-export function createHttpServer(adapter: CloudAdapter, bot: ActivityHandler, logger: Logger): restify.Server {
+export function createHttpServer(
+  adapter: CloudAdapter,
+  bot: ActivityHandler,
+  logger: Logger,
+): restify.Server {
   const server = restify.createServer({ name: 'helpdesk-reset', handleUncaughtExceptions: false });
   // Bot Framework activities are small; a cap keeps a hostile caller from making us parse megabytes.
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
@@ -15,9 +19,15 @@ export function createHttpServer(adapter: CloudAdapter, bot: ActivityHandler, lo
     res.send(200, { status: 'ok' });
     next();
   });
-  server.on('restifyError', (req: restify.Request, _res: restify.Response, error: Error, callback: () => void) => {
-    logger.warn({ path: req.path(), error: { name: error.name, message: error.message } }, 'request rejected');
-    callback();
-  });
+  server.on(
+    'restifyError',
+    (req: restify.Request, _res: restify.Response, error: Error, callback: () => void) => {
+      logger.warn(
+        { path: req.path(), error: { name: error.name, message: error.message } },
+        'request rejected',
+      );
+      callback();
+    },
+  );
   return server;
 }

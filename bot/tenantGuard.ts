@@ -19,7 +19,11 @@ export class TenantGuard implements Middleware {
       return;
     }
     this.logger.warn(
-      { activityTenant: activityTenant ?? null, type: context.activity.type, channelId: context.activity.channelId },
+      {
+        activityTenant: activityTenant ?? null,
+        type: context.activity.type,
+        channelId: context.activity.channelId,
+      },
       'refused an activity from another tenant',
     );
     if (context.activity.type === 'invoke') {

@@ -56,7 +56,9 @@ export class ResetPasswordDialog extends ComponentDialog {
   }
 
   /** Only helpdesk administrators get any further, and they learn it before typing a name. */
-  private async checkRequesterStep(step: WaterfallStepContext<ResetPasswordDialogOptions>): Promise<DialogTurnResult> {
+  private async checkRequesterStep(
+    step: WaterfallStepContext<ResetPasswordDialogOptions>,
+  ): Promise<DialogTurnResult> {
     const options = step.options ?? {};
     if (!options.requesterChecked) {
       const refusal = await this.runSafely(step.context, 'check your directory role', () =>
@@ -64,7 +66,14 @@ export class ResetPasswordDialog extends ComponentDialog {
       );
       if (refusal === undefined) return step.endDialog();
       if (refusal) {
-        await sendCard(step.context, buildProblemCard({ title: 'Only helpdesk administrators can reset passwords', message: refusal.reason, nextStep: refusal.nextStep }));
+        await sendCard(
+          step.context,
+          buildProblemCard({
+            title: 'Only helpdesk administrators can reset passwords',
+            message: refusal.reason,
+            nextStep: refusal.nextStep,
+          }),
+        );
         return step.endDialog();
       }
     }
@@ -72,7 +81,9 @@ export class ResetPasswordDialog extends ComponentDialog {
   }
 
   /** Ask which user, unless the message already named one. */
-  private async askWhichUserStep(step: WaterfallStepContext<ResetPasswordDialogOptions>): Promise<DialogTurnResult> {
+  private async askWhichUserStep(
+    step: WaterfallStepContext<ResetPasswordDialogOptions>,
+  ): Promise<DialogTurnResult> {
     const query = step.result as string | undefined;
     if (query) return step.next(query);
     return step.prompt(WHICH_USER_PROMPT, {
@@ -81,11 +92,15 @@ export class ResetPasswordDialog extends ComponentDialog {
   }
 
   /** Search the directory and show a picker, a refusal or the confirmation card. */
-  private async findUserStep(step: WaterfallStepContext<ResetPasswordDialogOptions>): Promise<DialogTurnResult> {
+  private async findUserStep(
+    step: WaterfallStepContext<ResetPasswordDialogOptions>,
+  ): Promise<DialogTurnResult> {
     const typed = String(step.result ?? '');
     const query = normalizeSearchText(typed);
     if (query === null) {
-      await step.context.sendActivity('That does not look like a name or a user principal name. Please type a name of up to 100 characters.');
+      await step.context.sendActivity(
+        'That does not look like a name or a user principal name. Please type a name of up to 100 characters.',
+      );
       return step.replaceDialog(this.id, { requesterChecked: true });
     }
 
@@ -95,14 +110,23 @@ export class ResetPasswordDialog extends ComponentDialog {
     if (!found) return step.endDialog();
 
     if (found.users.length === 0) {
-      await step.context.sendActivity(MessageFactory.text(`I found nobody matching "${escapeCardText(query)}". Try another name or the user principal name.`));
+      await step.context.sendActivity(
+        MessageFactory.text(
+          `I found nobody matching "${escapeCardText(query)}". Try another name or the user principal name.`,
+        ),
+      );
       return step.replaceDialog(this.id, { requesterChecked: true });
     }
 
     const requester = requesterOf(step.context);
     const conversationId = step.context.activity.conversation.id;
     if (found.users.length > 1) {
-      const selection = await offerSelection(requester, found.users.map((user) => user.id), conversationId, this.deps);
+      const selection = await offerSelection(
+        requester,
+        found.users.map((user) => user.id),
+        conversationId,
+        this.deps,
+      );
       await sendCard(
         step.context,
         buildUserPickerCard({
@@ -125,12 +149,19 @@ export class ResetPasswordDialog extends ComponentDialog {
    * Runs a directory step; a failure becomes plain guidance for the agent and `undefined` for the caller,
    * which then stops. Nothing is allowed on an error: the rules fail closed.
    */
-  private async runSafely<T>(context: TurnContext, action: string, work: () => Promise<T>): Promise<T | undefined> {
+  private async runSafely<T>(
+    context: TurnContext,
+    action: string,
+    work: () => Promise<T>,
+  ): Promise<T | undefined> {
     try {
       return await work();
     } catch (error) {
       const problem = error instanceof AgentFacingError ? error : toAgentFacingError(error, action);
-      this.logger.warn({ kind: problem.kind, graphRequestId: problem.requestId, action }, 'directory step failed');
+      this.logger.warn(
+        { kind: problem.kind, graphRequestId: problem.requestId, action },
+        'directory step failed',
+      );
       await sendCard(
         context,
         buildProblemCard({
@@ -176,7 +207,9 @@ export function requesterOf(context: TurnContext): Requester {
   return { aadObjectId: from?.aadObjectId, name: from?.name?.trim() || 'the requester' };
 }
 
-async function sendCard(context: TurnContext, card: Parameters<typeof CardFactory.adaptiveCard>[0]): Promise<void> {
+async function sendCard(
+  context: TurnContext,
+  card: Parameters<typeof CardFactory.adaptiveCard>[0],
+): Promise<void> {
   await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
 }
-

@@ -39,6 +39,4 @@ export interface Refusal {
   nextStep: string;
 }
 
-export type PolicyDecision =
-  | { allowed: true; warnings: string[] }
-  | { allowed: false; refusal: Refusal };
+export type PolicyDecision = { allowed: true; warnings: string[] } | { allowed: false; refusal: Refusal };

@@ -82,7 +82,8 @@ export class PendingActions {
       return { claimed: false, reason: 'not-requester' };
     }
     if (stored.usedAt !== null) return { claimed: false, reason: 'already-used' };
-    if (Date.parse(stored.action.expiresAt) <= this.now().getTime()) return { claimed: false, reason: 'expired' };
+    if (Date.parse(stored.action.expiresAt) <= this.now().getTime())
+      return { claimed: false, reason: 'expired' };
 
     const used: StoredAction = { ...stored, usedAt: this.now().toISOString() };
     try {

@@ -27,7 +27,8 @@ export interface ResetDependencies {
   audit: AuditLog;
 }
 
-export type ClaimFailure = Extract<ClaimResult<PendingReset>, { claimed: false }>['reason'] | 'not-a-candidate';
+export type ClaimFailure =
+  Extract<ClaimResult<PendingReset>, { claimed: false }>['reason'] | 'not-a-candidate';
 
 export type Preparation =
   | { kind: 'ready'; pending: PendingReset; target: TargetProfile; warnings: string[] }
@@ -53,7 +54,11 @@ export interface ResetOptions {
 }
 
 /** Hands the temporary password to the requester privately; the only place it ever goes. */
-export type PasswordCourier = (temporaryPassword: string, pending: PendingReset, requireMfa: boolean) => Promise<void>;
+export type PasswordCourier = (
+  temporaryPassword: string,
+  pending: PendingReset,
+  requireMfa: boolean,
+) => Promise<void>;
 
 /** Only administrators whose role can reset passwords may use the bot at all. */
 export async function checkRequesterMayUseBot(
@@ -63,7 +68,12 @@ export async function checkRequesterMayUseBot(
   if (!requester.aadObjectId) return unidentifiedRequester();
   const profile = await loadRequesterProfile(deps.directory, requester.aadObjectId);
   const refusal = checkRequester(profile);
-  if (refusal) deps.audit.record({ action: 'reset-refused', requesterAadObjectId: requester.aadObjectId, reason: refusal.rule });
+  if (refusal)
+    deps.audit.record({
+      action: 'reset-refused',
+      requesterAadObjectId: requester.aadObjectId,
+      reason: refusal.rule,
+    });
   return refusal;
 }
 
@@ -109,7 +119,12 @@ export async function offerSelection(
   conversationId: string,
   deps: Pick<ResetDependencies, 'pendingActions'>,
 ): Promise<PendingSelection> {
-  if (!requester.aadObjectId) throw new AgentFacingError('NotAllowed', unidentifiedRequester().reason, unidentifiedRequester().nextStep);
+  if (!requester.aadObjectId)
+    throw new AgentFacingError(
+      'NotAllowed',
+      unidentifiedRequester().reason,
+      unidentifiedRequester().nextStep,
+    );
   return deps.pendingActions.create<PendingSelection>({
     kind: 'selection',
     requesterAadObjectId: requester.aadObjectId,
@@ -144,7 +159,11 @@ export async function confirmReset(
   const claim = await deps.pendingActions.claim('reset', resetId, clicker.aadObjectId);
   if (!claim.claimed) return rejected(claim.reason, clicker, deps.audit);
   const pending = claim.action;
-  const audit = { requesterAadObjectId: pending.requesterAadObjectId, targetId: pending.targetId, targetUserPrincipalName: pending.targetUserPrincipalName };
+  const audit = {
+    requesterAadObjectId: pending.requesterAadObjectId,
+    targetId: pending.targetId,
+    targetUserPrincipalName: pending.targetUserPrincipalName,
+  };
 
   let requester, target;
   try {
@@ -154,7 +173,12 @@ export async function confirmReset(
     ]);
   } catch (error) {
     const failure = toAgentFacingError(error, 'check whether the reset is still allowed');
-    deps.audit.record({ ...audit, action: 'reset-failed', reason: failure.kind, graphRequestId: failure.requestId });
+    deps.audit.record({
+      ...audit,
+      action: 'reset-failed',
+      reason: failure.kind,
+      graphRequestId: failure.requestId,
+    });
     return { kind: 'failed', pending, error: failure, outcomeUnknown: false };
   }
   const decision = decideReset(requester, target, deps.settings); // roles may have changed since the card was shown
@@ -165,12 +189,19 @@ export async function confirmReset(
 
   const temporaryPassword = generateTemporaryPassword();
   try {
-    await deps.directory.resetPassword(pending.targetId, temporaryPassword, { requireMfa: options.requireMfa });
+    await deps.directory.resetPassword(pending.targetId, temporaryPassword, {
+      requireMfa: options.requireMfa,
+    });
   } catch (error) {
     const failure = toAgentFacingError(error, 'reset the password');
     // A dropped connection or timeout may hide a reset that went through: say so rather than guess.
     const outcomeUnknown = failure.kind === 'GraphUnavailable';
-    deps.audit.record({ ...audit, action: 'reset-failed', reason: failure.kind, graphRequestId: failure.requestId });
+    deps.audit.record({
+      ...audit,
+      action: 'reset-failed',
+      reason: failure.kind,
+      graphRequestId: failure.requestId,
+    });
     return { kind: 'failed', pending, error: failure, outcomeUnknown };
   }
 
@@ -179,7 +210,13 @@ export async function confirmReset(
     () => 'delivered' as const,
     () => 'failed' as const,
   );
-  deps.audit.record({ ...audit, action: 'reset-succeeded', sessions, passwordDelivery, requireMfa: options.requireMfa });
+  deps.audit.record({
+    ...audit,
+    action: 'reset-succeeded',
+    sessions,
+    passwordDelivery,
+    requireMfa: options.requireMfa,
+  });
   return {
     kind: 'done',
     pending,
@@ -195,7 +232,10 @@ export async function cancelReset(
   clicker: Requester,
   resetId: string,
   deps: Pick<ResetDependencies, 'pendingActions' | 'audit'>,
-): Promise<{ kind: 'cancelled'; pending: PendingReset; cancelledAt: string } | { kind: 'rejected'; reason: ClaimFailure }> {
+): Promise<
+  | { kind: 'cancelled'; pending: PendingReset; cancelledAt: string }
+  | { kind: 'rejected'; reason: ClaimFailure }
+> {
   const claim = await deps.pendingActions.claim('reset', resetId, clicker.aadObjectId);
   if (!claim.claimed) return rejected(claim.reason, clicker, deps.audit);
   deps.audit.record({
@@ -216,7 +256,11 @@ async function revokeSessions(userId: string, deps: ResetDependencies): Promise<
   }
 }
 
-function rejected(reason: ClaimFailure, clicker: Requester, audit: AuditLog): { kind: 'rejected'; reason: ClaimFailure } {
+function rejected(
+  reason: ClaimFailure,
+  clicker: Requester,
+  audit: AuditLog,
+): { kind: 'rejected'; reason: ClaimFailure } {
   audit.record({ action: 'card-action-rejected', requesterAadObjectId: clicker.aadObjectId, reason });
   return { kind: 'rejected', reason };
 }

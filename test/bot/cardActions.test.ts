@@ -32,7 +32,10 @@ describe('card actions', () => {
 
   beforeEach(() => {
     directory = FakeDirectory.withDemoPeople();
-    directory.add({ ...directory.users.get(IDS.alex)!, id: LYNNE.aadObjectId, displayName: 'Lynne Robbins' }, [ROLE.passwordAdministrator]);
+    directory.add(
+      { ...directory.users.get(IDS.alex)!, id: LYNNE.aadObjectId, displayName: 'Lynne Robbins' },
+      [ROLE.passwordAdministrator],
+    );
     audit = [];
     const storage = new MemoryStorage();
     deps = {
@@ -64,7 +67,11 @@ describe('card actions', () => {
     return preparation.kind === 'ready' ? preparation.pending.id : '';
   }
 
-  async function click(verb: string, data: Record<string, unknown>, from: Agent = ALEX): Promise<InvokeResult> {
+  async function click(
+    verb: string,
+    data: Record<string, unknown>,
+    from: Agent = ALEX,
+  ): Promise<InvokeResult> {
     adapter.activeQueue.splice(0);
     await adapter.processActivity({ ...cardInvoke(verb, data), from });
     const response = adapter.activeQueue.find((activity) => activity.type === 'invokeResponse');
@@ -100,7 +107,11 @@ describe('card actions', () => {
 
     const success = audit.find((event) => event.action === 'reset-succeeded');
     assert.deepEqual(
-      { sessions: success?.sessions, passwordDelivery: success?.passwordDelivery, targetId: success?.targetId },
+      {
+        sessions: success?.sessions,
+        passwordDelivery: success?.passwordDelivery,
+        targetId: success?.targetId,
+      },
       { sessions: 'revoked', passwordDelivery: 'delivered', targetId: IDS.megan },
     );
     assert.ok(!JSON.stringify(audit).includes(change.password), 'audit records never carry the password');
@@ -136,15 +147,28 @@ describe('card actions', () => {
     const result = await click('confirmReset', { resetId }, LYNNE);
     assert.match(String(result.body.value), /Only the agent who asked/);
     assert.equal(directory.passwordChanges.length, 0);
-    assert.equal((await click('confirmReset', { resetId })).body.type, 'application/vnd.microsoft.card.adaptive');
+    assert.equal(
+      (await click('confirmReset', { resetId })).body.type,
+      'application/vnd.microsoft.card.adaptive',
+    );
   });
 
   const forgeries: Array<[string, string, Record<string, unknown>, RegExp]> = [
-    ['an unknown reset id', 'confirmReset', { resetId: '7d0a3b54-1c2d-4e5f-8a9b-0c1d2e3f4a5b' }, /no longer valid/],
+    [
+      'an unknown reset id',
+      'confirmReset',
+      { resetId: '7d0a3b54-1c2d-4e5f-8a9b-0c1d2e3f4a5b' },
+      /no longer valid/,
+    ],
     ['a malformed reset id', 'confirmReset', { resetId: '../../x' }, /not valid/],
     ['a target id instead of a reset id', 'confirmReset', { targetId: IDS.megan }, /not valid/],
     ['an unknown verb', 'deleteUser', { userId: IDS.megan }, /not valid/],
-    ['a malformed toggle', 'confirmReset', { resetId: '7d0a3b54-1c2d-4e5f-8a9b-0c1d2e3f4a5b', requireMfa: 'yes' }, /not valid/],
+    [
+      'a malformed toggle',
+      'confirmReset',
+      { resetId: '7d0a3b54-1c2d-4e5f-8a9b-0c1d2e3f4a5b', requireMfa: 'yes' },
+      /not valid/,
+    ],
   ];
   for (const [name, verb, data, expected] of forgeries) {
     it(`changes nothing for a forged payload: ${name}`, async () => {
@@ -168,7 +192,9 @@ describe('card actions', () => {
 
   it('checks the rules again on the click: a target who became an administrator is refused', async () => {
     const resetId = await pendingResetOf(IDS.megan);
-    directory.roles.set(IDS.megan, [{ roleDefinitionId: ROLE.globalAdministrator, directoryScopeId: '/', kind: 'active' }]);
+    directory.roles.set(IDS.megan, [
+      { roleDefinitionId: ROLE.globalAdministrator, directoryScopeId: '/', kind: 'active' },
+    ]);
     const result = await click('confirmReset', { resetId });
     assert.match(JSON.stringify(result.body.value), /Global Administrator/);
     assert.equal(directory.passwordChanges.length, 0);
@@ -224,7 +250,12 @@ describe('card actions', () => {
     const picked = await click('selectUser', { selectionId: again.id, userId: IDS.megan });
     const card = picked.body.value;
     assert.match(JSON.stringify(card), /Megan Bowen/);
-    assert.deepEqual(executeActionsOf(card).map((action) => action.verb).sort(), ['cancelReset', 'confirmReset']);
+    assert.deepEqual(
+      executeActionsOf(card)
+        .map((action) => action.verb)
+        .sort(),
+      ['cancelReset', 'confirmReset'],
+    );
     const twice = await click('selectUser', { selectionId: again.id, userId: IDS.megan });
     assert.match(String(twice.body.value), /already been used/);
   });

@@ -11,7 +11,7 @@ describe('parseCommand', () => {
     ['reset password for megan', { kind: 'reset', query: 'megan' }],
     ['Reset the password of Megan Bowen', { kind: 'reset', query: 'Megan Bowen' }],
     ['reset megan@contoso.com', { kind: 'reset', query: 'megan@contoso.com' }],
-    ['password reset for  o\'brien', { kind: 'reset', query: "o'brien" }],
+    ["password reset for  o'brien", { kind: 'reset', query: "o'brien" }],
     ['reset for megan', { kind: 'reset', query: 'megan' }],
     ['megan', { kind: 'other', text: 'megan' }],
     ['resetting things', { kind: 'other', text: 'resetting things' }],

@@ -68,23 +68,59 @@ describe('loadConfig', () => {
     ['a missing AZURE_TENANT_ID', { AZURE_TENANT_ID: undefined }, /AZURE_TENANT_ID is required/],
     ['a malformed AZURE_TENANT_ID', { AZURE_TENANT_ID: 'contoso' }, /AZURE_TENANT_ID must be a GUID/],
     ['a malformed MicrosoftAppId', { MicrosoftAppId: 'my-bot' }, /MicrosoftAppId must be a GUID/],
-    ['a multi-tenant app type', { MicrosoftAppType: 'MultiTenant' }, /MicrosoftAppType must be SingleTenant or UserAssignedMSI/],
+    [
+      'a multi-tenant app type',
+      { MicrosoftAppType: 'MultiTenant' },
+      /MicrosoftAppType must be SingleTenant or UserAssignedMSI/,
+    ],
     ['a missing MicrosoftAppType', { MicrosoftAppType: undefined }, /MicrosoftAppType is required/],
-    ['a missing MicrosoftAppTenantId', { MicrosoftAppTenantId: undefined }, /MicrosoftAppTenantId is required/],
-    ['a malformed MicrosoftAppTenantId', { MicrosoftAppTenantId: 'x' }, /MicrosoftAppTenantId must be a GUID/],
-    ['a single-tenant bot without password', { MicrosoftAppPassword: '' }, /MicrosoftAppPassword is required/],
-    ['a managed-identity bot with a password', { MicrosoftAppType: 'UserAssignedMSI' }, /must be empty when MicrosoftAppType is UserAssignedMSI/],
-    ['two different tenants', { MicrosoftAppTenantId: '99999999-2222-4333-8444-555555555555' }, /must name the same tenant/],
+    [
+      'a missing MicrosoftAppTenantId',
+      { MicrosoftAppTenantId: undefined },
+      /MicrosoftAppTenantId is required/,
+    ],
+    [
+      'a malformed MicrosoftAppTenantId',
+      { MicrosoftAppTenantId: 'x' },
+      /MicrosoftAppTenantId must be a GUID/,
+    ],
+    [
+      'a single-tenant bot without password',
+      { MicrosoftAppPassword: '' },
+      /MicrosoftAppPassword is required/,
+    ],
+    [
+      'a managed-identity bot with a password',
+      { MicrosoftAppType: 'UserAssignedMSI' },
+      /must be empty when MicrosoftAppType is UserAssignedMSI/,
+    ],
+    [
+      'two different tenants',
+      { MicrosoftAppTenantId: '99999999-2222-4333-8444-555555555555' },
+      /must name the same tenant/,
+    ],
     ['a malformed AZURE_CLIENT_ID', { AZURE_CLIENT_ID: 'client' }, /AZURE_CLIENT_ID must be a GUID/],
     ['a secret without client id', { AZURE_CLIENT_ID: undefined }, /AZURE_CLIENT_ID is required/],
     ['both a secret and a certificate', { AZURE_CLIENT_CERTIFICATE_PATH: '/etc/cert.pem' }, /not both/],
-    ['a non-https authority host', { AZURE_AUTHORITY_HOST: 'http://login.example' }, /AZURE_AUTHORITY_HOST must use https/],
+    [
+      'a non-https authority host',
+      { AZURE_AUTHORITY_HOST: 'http://login.example' },
+      /AZURE_AUTHORITY_HOST must use https/,
+    ],
     ['a malformed authority host', { AZURE_AUTHORITY_HOST: 'login' }, /AZURE_AUTHORITY_HOST must be a URL/],
     ['a non-https Graph URL', { GRAPH_BASE_URL: 'http://graph.example' }, /GRAPH_BASE_URL must use https/],
-    ['a port out of range', { PORT: '70000' }, /PORT must be between 1 and 65535/],
+    ['a port out of range', { PORT: '70000' }, /PORT must be between 0 and 65535/],
     ['a port that is not a number', { PORT: 'eighty' }, /PORT must be a number/],
-    ['a malformed writeback flag', { PASSWORD_WRITEBACK_ENABLED: 'yes' }, /PASSWORD_WRITEBACK_ENABLED must be "true" or "false"/],
-    ['a malformed dangerous switch', { BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: '1' }, /BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED must be "true" or "false"/],
+    [
+      'a malformed writeback flag',
+      { PASSWORD_WRITEBACK_ENABLED: 'yes' },
+      /PASSWORD_WRITEBACK_ENABLED must be "true" or "false"/,
+    ],
+    [
+      'a malformed dangerous switch',
+      { BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: '1' },
+      /BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED must be "true" or "false"/,
+    ],
     ['an unknown log level', { LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of/],
   ];
   for (const [name, change, expected] of cases) {
@@ -98,12 +134,16 @@ describe('loadConfig', () => {
   }
 
   it('lists every problem at once', () => {
-    const problems = problemsOf({ MicrosoftAppId: 'x', AZURE_TENANT_ID: 'y', PORT: '0' });
+    const problems = problemsOf({ MicrosoftAppId: 'x', AZURE_TENANT_ID: 'y', PORT: '-1' });
     assert.ok(problems.length >= 3, JSON.stringify(problems));
   });
 
   it('never echoes a secret value in its messages', () => {
-    const problems = problemsOf({ ...productionEnvironment(), MicrosoftAppTenantId: 'nope', AZURE_CLIENT_CERTIFICATE_PATH: '/c' });
+    const problems = problemsOf({
+      ...productionEnvironment(),
+      MicrosoftAppTenantId: 'nope',
+      AZURE_CLIENT_CERTIFICATE_PATH: '/c',
+    });
     assert.ok(problems.length > 0);
     for (const problem of problems) {
       assert.ok(!problem.includes('bot-framework-secret') && !problem.includes('graph-secret'), problem);

@@ -30,7 +30,13 @@ describe('TenantGuard', () => {
       type: 'message',
       text: 'reset megan',
       channelData: { tenant: { id: '00000000-0000-4000-8000-000000000000' } },
-      conversation: { id: 'x', isGroup: false, conversationType: 'personal', name: '', tenantId: '00000000-0000-4000-8000-000000000000' },
+      conversation: {
+        id: 'x',
+        isGroup: false,
+        conversationType: 'personal',
+        name: '',
+        tenantId: '00000000-0000-4000-8000-000000000000',
+      },
     });
     assert.equal(turns, 0);
     assert.match(String(adapter.activeQueue[0]?.text), /only its own organization/);
@@ -52,7 +58,11 @@ describe('TenantGuard', () => {
   it('stops an activity that names no tenant at all', async () => {
     let turns = 0;
     const adapter = adapterWith(() => turns++);
-    await adapter.processActivity({ type: 'message', text: 'hi', conversation: { id: 'x', isGroup: false, name: '', conversationType: 'personal' } });
+    await adapter.processActivity({
+      type: 'message',
+      text: 'hi',
+      conversation: { id: 'x', isGroup: false, name: '', conversationType: 'personal' },
+    });
     assert.equal(turns, 0);
   });
 });

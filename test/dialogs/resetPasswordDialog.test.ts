@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { MemoryStorage, MiddlewareSet } from 'botbuilder';
+import { type Activity, MemoryStorage, MiddlewareSet } from 'botbuilder';
 import { DialogTurnStatus } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import pino from 'pino';
@@ -13,6 +13,15 @@ import { cardOf, executeActionsOf, personalChatWith, type Agent } from '../suppo
 
 const ALEX: Agent = { id: '29:alex', name: 'Alex Wilber', aadObjectId: IDS.alex };
 const MEGAN: Agent = { id: '29:megan', name: 'Megan Bowen', aadObjectId: IDS.megan };
+
+/** DialogTestClient types replies as `any`; each is an activity the dialog sent. */
+async function send(client: DialogTestClient, text: string): Promise<Partial<Activity>> {
+  return (await client.sendActivity(text)) as Partial<Activity>;
+}
+
+function nextReply(client: DialogTestClient): Partial<Activity> {
+  return client.getNextReply();
+}
 
 describe('ResetPasswordDialog', () => {
   let directory: FakeDirectory;
@@ -35,7 +44,11 @@ describe('ResetPasswordDialog', () => {
     // Every activity arrives as Teams would address it: from this agent, in their 1:1 chat with the bot.
     const asTeamsPersonalChat = new MiddlewareSet(async (context, next) => {
       const chat = personalChatWith(agent);
-      Object.assign(context.activity, { from: chat.user, recipient: chat.bot, conversation: chat.conversation });
+      Object.assign(context.activity, {
+        from: chat.user,
+        recipient: chat.bot,
+        conversation: chat.conversation,
+      });
       await next();
     });
     return new DialogTestClient('msteams', sut, options, [asTeamsPersonalChat]);
@@ -43,13 +56,15 @@ describe('ResetPasswordDialog', () => {
 
   it('shows the confirmation card when the name matches one resettable user', async () => {
     const client = clientFor(ALEX, { query: 'megan' });
-    const reply = await client.sendActivity('reset password for megan');
+    const reply = await send(client, 'reset password for megan');
     const card = cardOf(reply);
     assert.ok(card, 'expected a card');
     const text = JSON.stringify(card);
     assert.match(text, /Megan Bowen/);
     assert.match(text, /meganb@contoso\.com/);
-    const verbs = executeActionsOf(card).map((action) => action.verb).sort();
+    const verbs = executeActionsOf(card)
+      .map((action) => action.verb)
+      .sort();
     assert.deepEqual(verbs, ['cancelReset', 'confirmReset']);
     assert.equal(client.dialogTurnResult.status, DialogTurnStatus.complete);
     assert.equal(directory.passwordChanges.length, 0, 'nothing is reset before the click');
@@ -57,24 +72,24 @@ describe('ResetPasswordDialog', () => {
 
   it('asks which user when the message names nobody, then continues with the answer', async () => {
     const client = clientFor(ALEX);
-    const question = await client.sendActivity('reset');
+    const question = await send(client, 'reset');
     assert.match(String(question.text), /Which user\?/);
-    const reply = await client.sendActivity('adele');
+    const reply = await send(client, 'adele');
     assert.match(JSON.stringify(cardOf(reply)), /Adele Vance/);
   });
 
   it('says so and asks again when nobody matches', async () => {
     const client = clientFor(ALEX, { query: 'zelda' });
-    const notFound = await client.sendActivity('reset zelda');
+    const notFound = await send(client, 'reset zelda');
     assert.match(String(notFound.text), /found nobody matching "zelda"/);
-    const question = client.getNextReply();
+    const question = nextReply(client);
     assert.match(String(question.text), /Which user\?/);
     assert.equal(client.dialogTurnResult.status, DialogTurnStatus.waiting);
   });
 
   it('offers a picker when several users match, one button per candidate', async () => {
     const client = clientFor(ALEX, { query: 'meg' });
-    const reply = await client.sendActivity('reset meg');
+    const reply = await send(client, 'reset meg');
     const actions = executeActionsOf(cardOf(reply)).filter((action) => action.verb === 'selectUser');
     assert.deepEqual(actions.map((action) => action.data?.userId).sort(), [IDS.megan, IDS.meghan].sort());
     assert.equal(new Set(actions.map((action) => action.data?.selectionId)).size, 1);
@@ -82,16 +97,18 @@ describe('ResetPasswordDialog', () => {
 
   it('tells an ordinary employee that only helpdesk administrators can use the bot', async () => {
     const client = clientFor(MEGAN, { query: 'adele' });
-    const reply = await client.sendActivity('reset adele');
+    const reply = await send(client, 'reset adele');
     const text = JSON.stringify(cardOf(reply));
     assert.match(text, /Only helpdesk administrators/);
     assert.equal(executeActionsOf(cardOf(reply)).length, 0);
-    assert.ok(audit.some((event) => event.action === 'reset-refused' && event.reason === 'requester-not-admin'));
+    assert.ok(
+      audit.some((event) => event.action === 'reset-refused' && event.reason === 'requester-not-admin'),
+    );
   });
 
   it('refuses a target protected by a role and names the role', async () => {
     const client = clientFor(ALEX, { query: 'patti' });
-    const reply = await client.sendActivity('reset patti');
+    const reply = await send(client, 'reset patti');
     const text = JSON.stringify(cardOf(reply));
     assert.match(text, /Global Administrator/);
     assert.equal(executeActionsOf(cardOf(reply)).length, 0, 'no confirm button for a refused reset');
@@ -99,7 +116,7 @@ describe('ResetPasswordDialog', () => {
 
   it('refuses the agent their own password and points to self-service reset', async () => {
     const client = clientFor(ALEX, { query: 'alexw@contoso.com' });
-    const reply = await client.sendActivity('reset alexw@contoso.com');
+    const reply = await send(client, 'reset alexw@contoso.com');
     assert.match(JSON.stringify(cardOf(reply)), /aka\.ms\/sspr/);
   });
 
@@ -109,7 +126,7 @@ describe('ResetPasswordDialog', () => {
     outage.requestId = 'req-503';
     directory.failures.getRoleAssignments = outage;
     const client = clientFor(ALEX, { query: 'megan' });
-    const reply = await client.sendActivity('reset megan');
+    const reply = await send(client, 'reset megan');
     const text = JSON.stringify(cardOf(reply));
     assert.match(text, /req-503/);
     assert.equal(executeActionsOf(cardOf(reply)).length, 0);
@@ -117,9 +134,9 @@ describe('ResetPasswordDialog', () => {
 
   it('rejects an over-long name and asks again', async () => {
     const client = clientFor(ALEX);
-    await client.sendActivity('reset');
-    const reply = await client.sendActivity('x'.repeat(300));
+    await send(client, 'reset');
+    const reply = await send(client, 'x'.repeat(300));
     assert.match(String(reply.text), /does not look like a name/);
-    assert.match(String(client.getNextReply().text), /Which user\?/);
+    assert.match(String(nextReply(client).text), /Which user\?/);
   });
 });

@@ -4,7 +4,11 @@ import { createBotApp, type BotApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { type RunningSimulator, startSimulator } from '../../simulator';
 import { LogCapture } from '../support/logCapture';
-import { type ConnectorCall, type LoopbackConnector, startLoopbackConnector } from '../support/loopbackConnector';
+import {
+  type ConnectorCall,
+  type LoopbackConnector,
+  startLoopbackConnector,
+} from '../support/loopbackConnector';
 import { executeActionsOf } from '../support/teamsActivities';
 
 const TENANT_ID = '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e';
@@ -56,7 +60,11 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     await simulatorControl('POST', '/_sim/reset');
   });
 
-  async function simulatorControl(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  async function simulatorControl(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<Record<string, unknown>> {
     const response = await fetch(`${simulator.url}${path}`, {
       method,
       headers: { 'x-sim-control-key': simulator.controlKey, 'content-type': 'application/json' },
@@ -75,7 +83,13 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
       serviceUrl: connector.serviceUrl,
       from: ALEX,
       recipient: BOT,
-      conversation: { id: 'a:alex-personal', conversationType: 'personal', isGroup: false, tenantId: TENANT_ID, name: '' },
+      conversation: {
+        id: 'a:alex-personal',
+        conversationType: 'personal',
+        isGroup: false,
+        tenantId: TENANT_ID,
+        name: '',
+      },
       channelData: { tenant: { id: TENANT_ID } },
       text,
     };
@@ -90,8 +104,18 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
       serviceUrl: connector.serviceUrl,
       from: ALEX,
       recipient: BOT,
-      conversation: { id: '19:helpdesk@thread.tacv2;messageid=1700000000000', conversationType: 'channel', isGroup: true, tenantId: TENANT_ID, name: '' },
-      channelData: { tenant: { id: TENANT_ID }, team: { id: '19:team@thread.tacv2' }, channel: { id: '19:helpdesk@thread.tacv2' } },
+      conversation: {
+        id: '19:helpdesk@thread.tacv2;messageid=1700000000000',
+        conversationType: 'channel',
+        isGroup: true,
+        tenantId: TENANT_ID,
+        name: '',
+      },
+      channelData: {
+        tenant: { id: TENANT_ID },
+        team: { id: '19:team@thread.tacv2' },
+        channel: { id: '19:helpdesk@thread.tacv2' },
+      },
       entities: [{ type: 'mention', text: mention, mentioned: BOT }],
       text: `${mention} ${text}`,
     };
@@ -107,7 +131,11 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
   }
 
-  function click(from: Partial<Activity>, verb: string, data: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+  function click(
+    from: Partial<Activity>,
+    verb: string,
+    data: Record<string, unknown>,
+  ): Promise<{ status: number; body: unknown }> {
     return post({
       ...from,
       type: 'invoke',
@@ -124,12 +152,29 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     return call.activity?.attachments?.[0]?.content;
   }
 
-  async function confirmationCardFor(message: Partial<Activity>): Promise<{ resetId: string; card: unknown }> {
+  /** Sends the request and, through the picker when several people match, returns Megan's confirmation card. */
+  async function confirmationCardFor(
+    message: Partial<Activity>,
+  ): Promise<{ resetId: string; card: unknown }> {
     const { status } = await post(message);
     assert.equal(status, 200);
-    const call = await connector.waitFor((candidate) => executeActionsOf(cardIn(candidate)).some((action) => action.verb === 'confirmReset'));
-    const confirm = executeActionsOf(cardIn(call)).find((action) => action.verb === 'confirmReset');
-    return { resetId: String(confirm?.data?.resetId), card: cardIn(call) };
+    const call = await connector.waitFor((candidate) =>
+      executeActionsOf(cardIn(candidate)).some((action) =>
+        ['confirmReset', 'selectUser'].includes(String(action.verb)),
+      ),
+    );
+    let card = cardIn(call);
+    const pick = executeActionsOf(card).find(
+      (action) => action.verb === 'selectUser' && action.data?.userId === MEGAN_ID,
+    );
+    if (pick) {
+      const picked = await click(message, 'selectUser', pick.data ?? {});
+      assert.equal(picked.status, 200);
+      card = (picked.body as { value: unknown }).value;
+    }
+    const confirm = executeActionsOf(card).find((action) => action.verb === 'confirmReset');
+    assert.ok(confirm, 'expected a confirmation card');
+    return { resetId: String(confirm.data?.resetId), card };
   }
 
   /** Every string in a card; the temporary password is one of them. */
@@ -141,10 +186,15 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
   }
 
   /** Finds the password the way a person would prove it: it is the string that signs Megan in. */
-  async function passwordThatSignsIn(call: ConnectorCall): Promise<{ password: string; result: Record<string, unknown> }> {
+  async function passwordThatSignsIn(
+    call: ConnectorCall,
+  ): Promise<{ password: string; result: Record<string, unknown> }> {
     for (const candidate of new Set(stringsOf(cardIn(call)).map((text) => text.trim()))) {
       if (candidate.length < 8 || candidate.length > 64 || /\s/.test(candidate)) continue;
-      const result = await simulatorControl('POST', '/_sim/signin', { userPrincipalName: 'meganb@contoso.com', password: candidate });
+      const result = await simulatorControl('POST', '/_sim/signin', {
+        userPrincipalName: 'meganb@contoso.com',
+        password: candidate,
+      });
       if (result.signedIn === true) return { password: candidate, result };
     }
     assert.fail('no string in the private card signs Megan in');
@@ -152,11 +202,19 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
 
   function assertNowhereElse(password: string, privateCall: ConnectorCall, invokeBody: unknown): void {
     const others = connector.calls.filter((call) => call !== privateCall);
-    for (const call of others) assert.ok(!JSON.stringify(call).includes(password), `password leaked in ${call.operation} to ${call.conversationId}`);
+    for (const call of others)
+      assert.ok(
+        !JSON.stringify(call).includes(password),
+        `password leaked in ${call.operation} to ${call.conversationId}`,
+      );
     assert.ok(!JSON.stringify(invokeBody).includes(password), 'password leaked in the invoke response');
     assert.ok(!logs.text.includes(password), 'password leaked in the logs');
     assert.ok(!JSON.stringify(storage).includes(password), 'password leaked in stored state');
-    assert.equal(JSON.stringify(privateCall).split(password).length - 1, 1, 'the private message carries it exactly once');
+    assert.equal(
+      JSON.stringify(privateCall).split(password).length - 1,
+      1,
+      'the private message carries it exactly once',
+    );
   }
 
   it('resets by name in the 1:1 chat: the delivered password signs in, demands a change, sessions are revoked', async () => {
@@ -164,12 +222,20 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     const { resetId, card } = await confirmationCardFor(personal('reset password for megan'));
     assert.match(JSON.stringify(card), /meganb@contoso\.com/);
 
-    const invoke = await click(personal(''), 'confirmReset', { resetId, revokeSessions: 'true', requireMfa: 'false' });
+    const invoke = await click(personal(''), 'confirmReset', {
+      resetId,
+      revokeSessions: 'true',
+      requireMfa: 'false',
+    });
     assert.equal(invoke.status, 200);
     assert.equal((invoke.body as { type: string }).type, 'application/vnd.microsoft.card.adaptive');
 
     const privateCall = await connector.waitFor(
-      (call) => call.conversationId === 'a:alex-personal' && /must change|next sign-in/i.test(JSON.stringify(cardIn(call))) && !executeActionsOf(cardIn(call)).length && call.operation !== 'updateActivity',
+      (call) =>
+        call.conversationId === 'a:alex-personal' &&
+        /must change|next sign-in/i.test(JSON.stringify(cardIn(call))) &&
+        !executeActionsOf(cardIn(call)).length &&
+        call.operation !== 'updateActivity',
     );
     const { password, result } = await passwordThatSignsIn(privateCall);
     assert.equal(result.passwordChangeRequired, true);
@@ -189,8 +255,13 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     assert.equal(invoke.status, 200);
 
     const created = await connector.waitFor((call) => call.operation === 'createConversation');
-    assert.deepEqual((created.parameters?.members as Array<{ id: string }>).map((member) => member.id), [ALEX.id]);
-    const privateCall = await connector.waitFor((call) => call.conversationId === created.conversationId && call.operation === 'sendToConversation');
+    assert.deepEqual(
+      (created.parameters?.members as Array<{ id: string }>).map((member) => member.id),
+      [ALEX.id],
+    );
+    const privateCall = await connector.waitFor(
+      (call) => call.conversationId === created.conversationId && call.operation !== 'createConversation',
+    );
     const { password } = await passwordThatSignsIn(privateCall);
     for (const call of connector.calls.filter((c) => c.conversationId.startsWith('19:'))) {
       assert.ok(!JSON.stringify(call).includes(password), 'password posted in the channel');
@@ -200,16 +271,26 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
 
   it('refuses a Global Administrator target without resetting anything', async () => {
     await post(personal('reset pattif@contoso.com'));
-    const call = await connector.waitFor((candidate) => /Global Administrator/.test(JSON.stringify(cardIn(candidate))));
+    const call = await connector.waitFor((candidate) =>
+      /Global Administrator/.test(JSON.stringify(cardIn(candidate))),
+    );
     assert.equal(executeActionsOf(cardIn(call)).length, 0);
-    const calls = (await simulatorControl('GET', '/_sim/calls')) as { calls?: Array<{ method: string }> } | Array<{ method: string }>;
+    const calls = (await simulatorControl('GET', '/_sim/calls')) as
+      { calls?: Array<{ method: string }> } | Array<{ method: string }>;
     const list = Array.isArray(calls) ? calls : (calls.calls ?? []);
     assert.ok(!list.some((entry) => entry.method === 'PATCH'), 'no password change was attempted');
   });
 
   it('maps Graph throttling after retries to guidance with the request id, and resets nothing', async () => {
     const { resetId } = await confirmationCardFor(personal('reset megan'));
-    await simulatorControl('POST', '/_sim/faults', { method: 'PATCH', path: '^/v1\\.0/users/', kind: 'status', status: 429, retryAfterSeconds: 0, count: 10 });
+    await simulatorControl('POST', '/_sim/faults', {
+      method: 'PATCH',
+      path: '^/v1\\.0/users/',
+      kind: 'status',
+      status: 429,
+      retryAfterSeconds: 0,
+      count: 10,
+    });
     const invoke = await click(personal(''), 'confirmReset', { resetId });
     const text = JSON.stringify(invoke.body);
     assert.match(text, /was not reset/);
@@ -220,7 +301,10 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
   });
 
   it('refuses activities from another tenant over HTTP', async () => {
-    const foreign = { ...personal('reset megan'), channelData: { tenant: { id: '00000000-0000-4000-8000-000000000000' } } };
+    const foreign = {
+      ...personal('reset megan'),
+      channelData: { tenant: { id: '00000000-0000-4000-8000-000000000000' } },
+    };
     foreign.conversation = { ...foreign.conversation!, tenantId: '00000000-0000-4000-8000-000000000000' };
     await post(foreign);
     const reply = await connector.waitFor(() => true);

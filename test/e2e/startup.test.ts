@@ -5,10 +5,16 @@ import path from 'node:path';
 const ENTRY = path.resolve(__dirname, '../../bot/index.js');
 
 /** Runs `npm start`'s entry point with exactly this environment and collects how it ended. */
-function runServer(env: NodeJS.ProcessEnv, timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runServer(
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 15_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     // A minimal environment: nothing from the developer's shell (or a .env file) may leak in.
-    const child = spawn(process.execPath, [ENTRY], { env: { PATH: process.env.PATH, ...env }, cwd: path.dirname(ENTRY) });
+    const child = spawn(process.execPath, [ENTRY], {
+      env: { PATH: process.env.PATH, ...env },
+      cwd: path.dirname(ENTRY),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -43,13 +49,21 @@ describe('npm start (the production server)', function () {
   });
 
   it('refuses to start in production even with the dangerous switch', async () => {
-    const { code, stderr } = await runServer({ ...graphIdentity, BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true', NODE_ENV: 'production' });
+    const { code, stderr } = await runServer({
+      ...graphIdentity,
+      BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
+      NODE_ENV: 'production',
+    });
     assert.equal(code, 1);
     assert.match(stderr, /refused when NODE_ENV=production/);
   });
 
   it('names every malformed variable at once', async () => {
-    const { code, stderr } = await runServer({ AZURE_TENANT_ID: 'contoso', PORT: 'x', MicrosoftAppId: 'bot' });
+    const { code, stderr } = await runServer({
+      AZURE_TENANT_ID: 'contoso',
+      PORT: 'x',
+      MicrosoftAppId: 'bot',
+    });
     assert.equal(code, 1);
     for (const name of ['AZURE_TENANT_ID', 'PORT', 'MicrosoftAppId']) assert.match(stderr, new RegExp(name));
   });

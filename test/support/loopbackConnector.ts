@@ -22,6 +22,11 @@ export interface LoopbackConnector {
  * A stand-in for the Bot Connector service on 127.0.0.1 that records what the bot posts, answering like
  * Teams does for the handful of /v3 routes the bot uses. Creating a 1:1 is idempotent per member.
  */
+/** Route parameters; restify types them as `any`. */
+function param(req: restify.Request, name: string): string {
+  return String((req.params as Record<string, unknown>)[name]);
+}
+
 export async function startLoopbackConnector(): Promise<LoopbackConnector> {
   const calls: ConnectorCall[] = [];
   const waiters: Array<{
@@ -56,7 +61,7 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
   server.post('/v3/conversations/:conversationId/activities', (req, res, next) => {
     record({
       operation: 'sendToConversation',
-      conversationId: String(req.params.conversationId),
+      conversationId: param(req, 'conversationId'),
       activity: req.body as Partial<Activity>,
     });
     res.send(200, { id: `activity-${nextId++}` });
@@ -65,7 +70,7 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
   server.post('/v3/conversations/:conversationId/activities/:activityId', (req, res, next) => {
     record({
       operation: 'replyToActivity',
-      conversationId: String(req.params.conversationId),
+      conversationId: param(req, 'conversationId'),
       activity: req.body as Partial<Activity>,
     });
     res.send(200, { id: `activity-${nextId++}` });
@@ -74,14 +79,16 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
   server.put('/v3/conversations/:conversationId/activities/:activityId', (req, res, next) => {
     record({
       operation: 'updateActivity',
-      conversationId: String(req.params.conversationId),
+      conversationId: param(req, 'conversationId'),
       activity: req.body as Partial<Activity>,
     });
-    res.send(200, { id: String(req.params.activityId) });
+    res.send(200, { id: param(req, 'activityId') });
     next();
   });
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
   return {
     serviceUrl: `http://127.0.0.1:${server.address().port}/`,
     calls,
@@ -102,6 +109,9 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
         });
       });
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { MemoryStorage } from 'botbuilder';
-import { isPendingActionId, PENDING_ACTION_LIFETIME_MS, PendingActions, type PendingReset } from '../../../bot/resets/pendingActions';
+import {
+  isPendingActionId,
+  PENDING_ACTION_LIFETIME_MS,
+  PendingActions,
+  type PendingReset,
+} from '../../../bot/resets/pendingActions';
 
 const AGENT = 'e1a00000-0000-4000-8000-000000000001';
 const OTHER = 'e1a00000-0000-4000-8000-000000000002';
@@ -43,8 +48,14 @@ describe('PendingActions', () => {
 
   it('refuses a click by anyone but the requester, without using the record up', async () => {
     const pending = await sut.create<PendingReset>(resetFields());
-    assert.deepEqual(await sut.claim('reset', pending.id, OTHER), { claimed: false, reason: 'not-requester' });
-    assert.deepEqual(await sut.claim('reset', pending.id, undefined), { claimed: false, reason: 'not-requester' });
+    assert.deepEqual(await sut.claim('reset', pending.id, OTHER), {
+      claimed: false,
+      reason: 'not-requester',
+    });
+    assert.deepEqual(await sut.claim('reset', pending.id, undefined), {
+      claimed: false,
+      reason: 'not-requester',
+    });
     assert.equal((await sut.claim('reset', pending.id, AGENT)).claimed, true);
   });
 
@@ -65,7 +76,10 @@ describe('PendingActions', () => {
 
   it('lets only one of two simultaneous clicks win', async () => {
     const pending = await sut.create<PendingReset>(resetFields());
-    const results = await Promise.all([sut.claim('reset', pending.id, AGENT), sut.claim('reset', pending.id, AGENT)]);
+    const results = await Promise.all([
+      sut.claim('reset', pending.id, AGENT),
+      sut.claim('reset', pending.id, AGENT),
+    ]);
     assert.equal(results.filter((result) => result.claimed).length, 1);
   });
 

@@ -1,0 +1,141 @@
+import { join, resolve } from 'node:path';
+
+/**
+ * How to start the three pieces of the local demo (simulated tenant, bot, Agents Playground) and how to
+ * tell that each is ready. The launcher and the end-to-end test both use these, so the test exercises the
+ * same commands the demo runs.
+ */
+
+export const REPO_ROOT = resolve(__dirname, '../..');
+export const SIMULATOR_MAIN = join(REPO_ROOT, 'dist/simulator/main.js');
+export const BOT_MAIN = join(REPO_ROOT, 'dist/bot/index.js');
+export const PLAYGROUND_CLI = join(REPO_ROOT, 'node_modules/@microsoft/m365agentsplayground/cli.js');
+export const PLAYGROUND_CONFIG = join(REPO_ROOT, '.m365agentsplayground.yml');
+
+/** Fixed facts of the demo tenant: the bot's Graph app registration (a fixture, valid only in the simulator). */
+export const DEMO_TENANT = {
+  tenantId: '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e',
+  clientId: '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7',
+  clientSecret: 'sim-demo-client-secret',
+} as const;
+
+export interface ChildCommand {
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+/** The simulator's announcement (`{"event":"listening",...}`), also written to `<stateDir>/endpoint.json`. */
+export interface SimulatorEndpoint {
+  url: string;
+  port: number;
+  tenantId: string;
+  caCertPath: string;
+  controlKey: string;
+}
+
+/** What every child inherits from us: enough to run node, nothing else (no stray Azure or bot settings). */
+function baseEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, TERM: process.env.TERM };
+}
+
+export function simulatorCommand(options: { port: number; stateDir: string }): ChildCommand {
+  return {
+    args: [SIMULATOR_MAIN, '--port', String(options.port), '--state-dir', options.stateDir],
+    env: baseEnv(),
+  };
+}
+
+/** The endpoint from the simulator's `listening` line, or null for any other line. */
+export function parseSimulatorEndpoint(line: string): SimulatorEndpoint | null {
+  const record = parseJsonObject(line);
+  if (record?.event !== 'listening') return null;
+  const { url, port, tenantId, caCertPath, controlKey } = record;
+  if (
+    typeof url !== 'string' ||
+    typeof port !== 'number' ||
+    typeof tenantId !== 'string' ||
+    typeof caCertPath !== 'string' ||
+    typeof controlKey !== 'string'
+  ) {
+    return null;
+  }
+  return { url, port, tenantId, caCertPath, controlKey };
+}
+
+/**
+ * The bot against the simulated tenant, with Bot Framework authentication off: the Agents Playground sends
+ * unauthenticated activities. Never use this environment outside a local demo or test.
+ */
+export function botCommand(options: { simulator: SimulatorEndpoint; port: number }): ChildCommand {
+  return {
+    args: [BOT_MAIN],
+    env: {
+      ...baseEnv(),
+      NODE_EXTRA_CA_CERTS: options.simulator.caCertPath,
+      AZURE_TENANT_ID: DEMO_TENANT.tenantId,
+      AZURE_CLIENT_ID: DEMO_TENANT.clientId,
+      AZURE_CLIENT_SECRET: DEMO_TENANT.clientSecret,
+      AZURE_AUTHORITY_HOST: options.simulator.url,
+      GRAPH_BASE_URL: options.simulator.url,
+      PORT: String(options.port),
+      MicrosoftAppId: '',
+      BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
+    },
+  };
+}
+
+/** The bot's base URL from its pino `listening` line, or null for any other line. */
+export function parseBotListening(line: string): string | null {
+  const record = parseJsonObject(line);
+  if (record?.msg !== 'listening' || typeof record.url !== 'string') return null;
+  // A wildcard bind address is reachable on loopback.
+  return record.url.replace(/\/\/(0\.0\.0\.0|\[::\])(?=[:/]|$)/, '//127.0.0.1').replace(/\/+$/, '');
+}
+
+export function playgroundCommand(options: {
+  botEndpoint: string;
+  port: number;
+  logFile: string;
+  configPath?: string;
+}): ChildCommand {
+  return {
+    args: [
+      PLAYGROUND_CLI,
+      'start',
+      '-e',
+      options.botEndpoint,
+      '-c',
+      'msteams',
+      '-p',
+      String(options.port),
+      '--disable-telemetry',
+    ],
+    env: {
+      ...baseEnv(),
+      // Without it the Playground tries to open a desktop browser and, on a headless machine, exits with
+      // status 1 and no message.
+      TEAMSAPPTESTER_BROWSER: 'none',
+      M365_AGENTS_PLAYGROUND_CONFIG_PATH: options.configPath ?? PLAYGROUND_CONFIG,
+      // It records every activity there, temporary passwords included: keep it out of the repository.
+      M365_AGENTS_PLAYGROUND_LOGFILE: options.logFile,
+    },
+  };
+}
+
+/** The port from the Playground's `Listening on <port>` line (it picks another when the asked one is taken). */
+export function parsePlaygroundPort(line: string): number | null {
+  const match = /^Listening on (\d+)\s*$/.exec(line.trim());
+  return match === null ? null : Number(match[1]);
+}
+
+export function parseJsonObject(line: string): Record<string, unknown> | null {
+  if (!line.startsWith('{')) return null;
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,178 @@
+import { createPublicKey, randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import type { Caller } from '../http/types';
+
+/** Audiences Entra puts in Graph tokens: the resource URI (v1 tokens) or the resource app id. */
+export const graphAudiences = [
+  'https://graph.microsoft.com',
+  '00000003-0000-0000-c000-000000000000',
+] as const;
+
+const tokenLifetimeSeconds = 3599;
+
+export interface IssuedToken {
+  accessToken: string;
+  expiresIn: number;
+}
+
+export type TokenCheck = { ok: true; caller: Caller } | { ok: false; message: string };
+
+interface AccessTokenClaims {
+  tid?: string;
+  oid?: string;
+  appid?: string;
+  idtyp?: string;
+  roles?: string[];
+  scp?: string;
+  upn?: string;
+}
+
+/**
+ * Issues and verifies access tokens shaped like Entra's v1.0 Graph tokens (`iss` sts.windows.net, `aud`
+ * graph, `tid`, `oid`, `appid`, `roles` for app-only, `scp` for delegated), signed RS256 with the
+ * simulator's key.
+ */
+export class TokenService {
+  private readonly issuer: string;
+
+  constructor(
+    private readonly signingKeyPem: string,
+    private readonly keyId: string,
+    private readonly tenantId: string,
+  ) {
+    this.issuer = `https://sts.windows.net/${tenantId}/`;
+  }
+
+  issueAppToken(
+    app: { appId: string; servicePrincipalId: string; roles: string[] },
+    usedCertificate: boolean,
+  ): IssuedToken {
+    return this.sign({
+      aud: graphAudiences[0],
+      appid: app.appId,
+      appidacr: usedCertificate ? '2' : '1',
+      idp: this.issuer,
+      idtyp: 'app',
+      oid: app.servicePrincipalId,
+      sub: app.servicePrincipalId,
+      roles: app.roles,
+    });
+  }
+
+  issueUserToken(
+    app: { appId: string },
+    user: {
+      id: string;
+      userPrincipalName: string;
+      displayName: string;
+      givenName: string | null;
+      surname: string | null;
+    },
+    scopes: string[],
+  ): IssuedToken {
+    return this.sign({
+      aud: graphAudiences[0],
+      appid: app.appId,
+      appidacr: '0',
+      amr: ['pwd'],
+      idtyp: 'user',
+      name: user.displayName,
+      given_name: user.givenName ?? undefined,
+      family_name: user.surname ?? undefined,
+      oid: user.id,
+      sub: user.id,
+      upn: user.userPrincipalName,
+      unique_name: user.userPrincipalName,
+      scp: scopes.join(' '),
+    });
+  }
+
+  /** An OpenID Connect id token for the password grant (MSAL builds its account from it). */
+  issueIdToken(
+    clientId: string,
+    issuer: string,
+    user: { id: string; userPrincipalName: string; displayName: string },
+  ): string {
+    const now = Math.floor(Date.now() / 1000);
+    return jwt.sign(
+      {
+        aud: clientId,
+        iss: issuer,
+        iat: now,
+        nbf: now,
+        exp: now + tokenLifetimeSeconds,
+        name: user.displayName,
+        oid: user.id,
+        preferred_username: user.userPrincipalName,
+        sub: user.id,
+        tid: this.tenantId,
+        ver: '2.0',
+      },
+      this.signingKeyPem,
+      { algorithm: 'RS256', keyid: this.keyId },
+    );
+  }
+
+  verify(authorization: string | undefined): TokenCheck {
+    const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
+    if (!token) return { ok: false, message: 'Access token is empty.' };
+    if (token.split('.').length !== 3) {
+      return { ok: false, message: 'CompactToken parsing failed with error code: 80049217' };
+    }
+    let claims: AccessTokenClaims;
+    try {
+      claims = jwt.verify(token, this.signingKeyPem, {
+        algorithms: ['RS256'],
+        audience: [...graphAudiences],
+        issuer: this.issuer,
+      }) as AccessTokenClaims;
+    } catch (error) {
+      if (error instanceof jwt.TokenExpiredError) {
+        return { ok: false, message: 'Lifetime validation failed, the token is expired.' };
+      }
+      if (error instanceof jwt.JsonWebTokenError && /audience/.test(error.message)) {
+        return { ok: false, message: 'Access token validation failure. Invalid audience.' };
+      }
+      return { ok: false, message: 'Access token validation failure.' };
+    }
+    if (claims.tid !== this.tenantId || !claims.oid || !claims.appid) {
+      return { ok: false, message: 'Access token validation failure.' };
+    }
+    const caller: Caller =
+      claims.idtyp === 'app'
+        ? { kind: 'app', appId: claims.appid, objectId: claims.oid, roles: claims.roles ?? [] }
+        : {
+            kind: 'user',
+            appId: claims.appid,
+            objectId: claims.oid,
+            scopes: (claims.scp ?? '').split(' ').filter(Boolean),
+            userPrincipalName: claims.upn ?? '',
+          };
+    return { ok: true, caller };
+  }
+
+  /** The signing key as a JWK, for `jwks_uri`. */
+  publicJwk(): Record<string, unknown> {
+    const jwk = createPublicKey(this.signingKeyPem).export({ format: 'jwk' });
+    return { kty: 'RSA', use: 'sig', kid: this.keyId, n: jwk.n, e: jwk.e };
+  }
+
+  private sign(claims: Record<string, unknown>): IssuedToken {
+    const now = Math.floor(Date.now() / 1000);
+    const accessToken = jwt.sign(
+      {
+        ...claims,
+        iss: this.issuer,
+        iat: now,
+        nbf: now,
+        exp: now + tokenLifetimeSeconds,
+        tid: this.tenantId,
+        uti: randomUUID(),
+        ver: '1.0',
+      },
+      this.signingKeyPem,
+      { algorithm: 'RS256', keyid: this.keyId },
+    );
+    return { accessToken, expiresIn: tokenLifetimeSeconds };
+  }
+}

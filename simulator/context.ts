@@ -1,0 +1,26 @@
+import type { CallLog } from './control/callLog';
+import type { FaultRegistry } from './control/faults';
+import type { Directory } from './directory/directory';
+import type { TokenService } from './auth/tokenService';
+
+export interface RegisteredCertificate {
+  certPem: string;
+  sha1: string;
+  sha256: string;
+}
+
+/** Everything a handler may need; one per running simulator. */
+export interface SimulatorContext {
+  /** The tenant's current state; `POST /_sim/reset` replaces it with a fresh copy of the fixture. */
+  directory: Directory;
+  readonly rebuildDirectory: () => Directory;
+  readonly tokens: TokenService;
+  /** Certificates registered on apps whose fixture says `generatedCertificateCredential`. */
+  readonly generatedAppCertificate: RegisteredCertificate;
+  readonly faults: FaultRegistry;
+  readonly calls: CallLog;
+  /** Added to every Graph call (not to the token endpoint or `/_sim/`). */
+  latencyMs: number;
+  readonly initialLatencyMs: number;
+  readonly controlKey: string;
+}

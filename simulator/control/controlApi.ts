@@ -1,0 +1,114 @@
+import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { SimulatorContext } from '../context';
+import { checkSignIn } from '../directory/signIn';
+import { parseJsonBody, parseJsonBodyAs } from '../http/requestBody';
+import { emptyResponse, jsonResponse, type SimRequest, type SimResponse } from '../http/types';
+import { faultSchema } from './faults';
+
+const latencySchema = z.object({ ms: z.number().int().min(0).max(60_000) }).strict();
+const signInSchema = z.object({ userPrincipalName: z.string().min(1), password: z.string() }).strict();
+
+function controlError(status: number, code: string, message: string): SimResponse {
+  return jsonResponse(status, { error: { code, message } });
+}
+
+/**
+ * `/_sim/…`: faults, latency, inspection, sign-in checks and reset, for tests only. Reachable only with the
+ * per-run control key, and never with an `Authorization` header, so a Graph client holding the bot's token
+ * cannot use it even if pointed at these paths.
+ */
+export function handleControl(context: SimulatorContext, request: SimRequest): SimResponse {
+  if (request.headers.authorization !== undefined) {
+    return controlError(
+      403,
+      'Forbidden',
+      'The control API refuses requests that carry an Authorization header.',
+    );
+  }
+  if (!keyMatches(request.headers['x-sim-control-key'], context.controlKey)) {
+    return controlError(403, 'Forbidden', 'Missing or wrong x-sim-control-key header.');
+  }
+  const [, resource, id, leaf] = request.segments;
+  const route = `${request.method} ${resource ?? ''}${leaf !== undefined ? '/*/' + leaf : id !== undefined ? '/*' : ''}`;
+
+  switch (route) {
+    case 'POST faults': {
+      const parsed = faultSchema.safeParse(parseJsonBody(request.body));
+      if (!parsed.success)
+        return controlError(400, 'BadRequest', parsed.error.issues.map((i) => i.message).join('; '));
+      try {
+        const fault = context.faults.add(parsed.data);
+        return jsonResponse(201, { ...parsed.data, id: fault.id });
+      } catch {
+        return controlError(400, 'BadRequest', '"path" is not a valid regular expression.');
+      }
+    }
+    case 'GET faults':
+      return jsonResponse(200, {
+        value: context.faults.list().map(({ pattern: _pattern, ...fault }) => fault),
+      });
+    case 'DELETE faults':
+      context.faults.clear();
+      return emptyResponse(204);
+    case 'PUT latency': {
+      const body = parseJsonBodyAs(request.body, latencySchema);
+      if (!body) return controlError(400, 'BadRequest', 'Expected {"ms": integer between 0 and 60000}.');
+      context.latencyMs = body.ms;
+      return jsonResponse(200, { ms: body.ms });
+    }
+    case 'GET users/*/state':
+      return userState(context, id ?? '');
+    case 'GET calls':
+      return jsonResponse(200, { value: context.calls.list() });
+    case 'DELETE calls':
+      context.calls.clear();
+      return emptyResponse(204);
+    case 'POST signin': {
+      const body = parseJsonBodyAs(request.body, signInSchema);
+      if (!body)
+        return controlError(400, 'BadRequest', 'Expected {"userPrincipalName": string, "password": string}.');
+      const { signedIn, passwordChangeRequired, mfaRequired, error } = checkSignIn(
+        context.directory,
+        body.userPrincipalName,
+        body.password,
+      );
+      return jsonResponse(200, {
+        signedIn,
+        passwordChangeRequired,
+        mfaRequired,
+        ...(error ? { error } : {}),
+      });
+    }
+    case 'POST reset':
+      context.directory = context.rebuildDirectory();
+      context.faults.clear();
+      context.calls.clear();
+      context.latencyMs = context.initialLatencyMs;
+      return emptyResponse(204);
+    default:
+      return controlError(404, 'NotFound', `No control endpoint ${request.method} ${request.rawPath}.`);
+  }
+}
+
+function userState(context: SimulatorContext, idOrUpn: string): SimResponse {
+  const user = context.directory.findUser(idOrUpn);
+  if (!user) return controlError(404, 'NotFound', `No user '${idOrUpn}'.`);
+  return jsonResponse(200, {
+    id: user.id,
+    userPrincipalName: user.userPrincipalName,
+    accountEnabled: user.accountEnabled,
+    hasPassword: (context.directory.credentials.get(user.id)?.password ?? null) !== null,
+    forceChangePasswordNextSignIn: user.passwordProfile.forceChangePasswordNextSignIn,
+    forceChangePasswordNextSignInWithMfa: user.passwordProfile.forceChangePasswordNextSignInWithMfa,
+    lastPasswordChangeDateTime: user.lastPasswordChangeDateTime,
+    signInSessionsValidFromDateTime: user.signInSessionsValidFromDateTime,
+  });
+}
+
+function keyMatches(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,268 @@
+import type {
+  FixtureApplication,
+  FixtureRoleAssignment,
+  FixtureUser,
+  TenantFixture,
+} from '../fixture/tenantFixture';
+import type { ResetTarget, ScopedRole } from './resetAuthorization';
+
+/**
+ * A user as Graph returns it (property names are Graph's, so `$filter`, `$search` and `$select` work on the
+ * record directly). Never holds a password: credentials live in `Directory.credentials`.
+ */
+export interface GraphUser extends Record<string, unknown> {
+  id: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  userPrincipalName: string;
+  mail: string | null;
+  mailNickname: string;
+  jobTitle: string | null;
+  department: string | null;
+  officeLocation: string | null;
+  mobilePhone: string | null;
+  businessPhones: string[];
+  preferredLanguage: string | null;
+  accountEnabled: boolean;
+  userType: string;
+  creationType: string | null;
+  externalUserState: string | null;
+  identities: { signInType: string; issuer: string; issuerAssignedId: string | null }[];
+  onPremisesSyncEnabled: boolean | null;
+  onPremisesImmutableId: string | null;
+  onPremisesSamAccountName: string | null;
+  onPremisesLastSyncDateTime: string | null;
+  isManagementRestricted: boolean | null;
+  createdDateTime: string;
+  lastPasswordChangeDateTime: string | null;
+  signInSessionsValidFromDateTime: string | null;
+  passwordPolicies: string | null;
+  passwordProfile: {
+    password: null;
+    forceChangePasswordNextSignIn: boolean;
+    forceChangePasswordNextSignInWithMfa: boolean;
+  };
+}
+
+export interface Credential {
+  /** null: the user has no password in this tenant (external guests, pending invitations). */
+  password: string | null;
+}
+
+export interface DirectoryGroup {
+  id: string;
+  displayName: string;
+  description: string | null;
+  isAssignableToRole: boolean;
+  securityEnabled: boolean;
+  mailEnabled: boolean;
+  groupTypes: string[];
+  members: Set<string>;
+  owners: Set<string>;
+}
+
+export interface AdministrativeUnit {
+  id: string;
+  displayName: string;
+  description: string | null;
+  isMemberManagementRestricted: boolean;
+  members: Set<string>;
+}
+
+export interface RoleAssignmentRecord extends ScopedRole {
+  id: string;
+  /** The user, group or service principal the role is assigned to. */
+  principalId: string;
+}
+
+export interface PasswordResetOperation {
+  id: string;
+  userId: string;
+  createdDateTime: string;
+  polls: number;
+}
+
+/** A fixed moment for fixture timestamps, so that runs are reproducible. */
+const fixtureEpoch = '2024-01-15T09:00:00Z';
+
+/** The tenant's mutable state, built from a fixture; `reset` is a rebuild. */
+export class Directory {
+  readonly tenantId: string;
+  readonly tenantName: string;
+  readonly passwordWritebackEnabled: boolean;
+  readonly domains = new Map<string, TenantFixture['domains'][number]>();
+  readonly applications = new Map<string, FixtureApplication>();
+  readonly users: GraphUser[] = [];
+  readonly credentials = new Map<string, Credential>();
+  readonly groups = new Map<string, DirectoryGroup>();
+  readonly administrativeUnits = new Map<string, AdministrativeUnit>();
+  readonly roleAssignments: RoleAssignmentRecord[] = [];
+  readonly roleEligibilities: RoleAssignmentRecord[] = [];
+  readonly operations = new Map<string, PasswordResetOperation>();
+  private readonly usersById = new Map<string, GraphUser>();
+  private readonly usersByUpn = new Map<string, GraphUser>();
+  private readonly groupsOfMember = new Map<string, Set<string>>();
+  private readonly unitsOfMember = new Map<string, Set<string>>();
+
+  constructor(fixture: TenantFixture, extraUsers: FixtureUser[] = []) {
+    this.tenantId = fixture.tenant.id;
+    this.tenantName = fixture.tenant.displayName;
+    this.passwordWritebackEnabled = fixture.tenant.passwordWritebackEnabled;
+    for (const d of fixture.domains) this.domains.set(d.id.toLowerCase(), d);
+    for (const a of fixture.applications) this.applications.set(a.appId.toLowerCase(), a);
+    const initialDomain =
+      fixture.domains.find((d) => d.isInitial)?.id ?? fixture.domains[0]?.id ?? 'localhost';
+
+    for (const u of fixture.groups) {
+      const group: DirectoryGroup = { ...u, members: new Set(u.members), owners: new Set(u.owners) };
+      this.groups.set(u.id, group);
+      for (const m of u.members) addTo(this.groupsOfMember, m, u.id);
+    }
+    for (const au of fixture.administrativeUnits) {
+      this.administrativeUnits.set(au.id, { ...au, members: new Set(au.members) });
+      for (const m of au.members) addTo(this.unitsOfMember, m, au.id);
+    }
+    for (const fixtureUser of [...fixture.users, ...extraUsers]) {
+      const user = toGraphUser(fixtureUser, initialDomain, this.isRestricted(fixtureUser.id));
+      if (this.usersById.has(user.id)) throw new Error(`Duplicate user id in the fixture: ${user.id}`);
+      this.users.push(user);
+      this.usersById.set(user.id, user);
+      this.usersByUpn.set(user.userPrincipalName.toLowerCase(), user);
+      const password =
+        fixtureUser.password === undefined ? fixture.defaultInitialPassword : fixtureUser.password;
+      this.credentials.set(user.id, { password });
+    }
+    this.roleAssignments.push(...fixture.roleAssignments.map(toRecord));
+    this.roleEligibilities.push(...fixture.roleEligibilities.map(toRecord));
+  }
+
+  /** By object id or UPN (case-insensitive), as `/users/{id | userPrincipalName}` accepts. */
+  findUser(idOrUpn: string): GraphUser | undefined {
+    return this.usersById.get(idOrUpn.toLowerCase()) ?? this.usersByUpn.get(idOrUpn.toLowerCase());
+  }
+
+  findApplication(appId: string): FixtureApplication | undefined {
+    return this.applications.get(appId.toLowerCase());
+  }
+
+  /** Groups the principal is a direct member of (the fixture has no nested groups). */
+  groupsOf(principalId: string): DirectoryGroup[] {
+    return [...(this.groupsOfMember.get(principalId) ?? [])].flatMap((id) => this.groups.get(id) ?? []);
+  }
+
+  administrativeUnitsOf(principalId: string): AdministrativeUnit[] {
+    return [...(this.unitsOfMember.get(principalId) ?? [])].flatMap(
+      (id) => this.administrativeUnits.get(id) ?? [],
+    );
+  }
+
+  /** Active assignments to the principal directly and to the groups it is a member of. */
+  transitiveRoleAssignments(principalId: string): RoleAssignmentRecord[] {
+    const principals = new Set([principalId, ...this.groupsOf(principalId).map((g) => g.id)]);
+    return this.roleAssignments.filter((a) => principals.has(a.principalId));
+  }
+
+  directRoleAssignments(principalId: string): RoleAssignmentRecord[] {
+    return this.roleAssignments.filter((a) => a.principalId === principalId);
+  }
+
+  eligibleRoleAssignments(principalId: string): RoleAssignmentRecord[] {
+    return this.roleEligibilities.filter((a) => a.principalId === principalId);
+  }
+
+  /** Everything the "Who can reset passwords" table looks at on the target's side. */
+  resetTarget(userId: string): ResetTarget {
+    const ownsOrMemberOfRoleAssignable = [...this.groups.values()].some(
+      (g) => g.isAssignableToRole && (g.members.has(userId) || g.owners.has(userId)),
+    );
+    return {
+      // Eligible roles count for the target: Learn does not say whether Entra counts them, and treating an
+      // eligible Global Administrator as a Global Administrator is the safe reading (see README).
+      roles: [...this.transitiveRoleAssignments(userId), ...this.eligibleRoleAssignments(userId)],
+      memberOrOwnerOfRoleAssignableGroup: ownsOrMemberOfRoleAssignable,
+      administrativeUnits: this.administrativeUnitsOf(userId).map((u) => ({
+        id: u.id,
+        restricted: u.isMemberManagementRestricted,
+      })),
+    };
+  }
+
+  setPassword(user: GraphUser, password: string, force: { withMfa: boolean; change: boolean }): void {
+    this.credentials.set(user.id, { password });
+    user.lastPasswordChangeDateTime = new Date().toISOString();
+    user.passwordProfile = {
+      password: null,
+      forceChangePasswordNextSignIn: force.change,
+      forceChangePasswordNextSignInWithMfa: force.withMfa,
+    };
+  }
+
+  revokeSignInSessions(user: GraphUser): void {
+    user.signInSessionsValidFromDateTime = new Date().toISOString();
+  }
+
+  private isRestricted(userId: string): boolean | null {
+    const units = [...(this.unitsOfMember.get(userId) ?? [])].map((id) => this.administrativeUnits.get(id));
+    return units.some((u) => u?.isMemberManagementRestricted === true) ? true : null;
+  }
+}
+
+function addTo(index: Map<string, Set<string>>, key: string, value: string): void {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function toRecord(a: FixtureRoleAssignment): RoleAssignmentRecord {
+  return {
+    id: a.id,
+    principalId: a.principalId,
+    roleDefinitionId: a.roleDefinitionId,
+    directoryScopeId: a.directoryScopeId,
+  };
+}
+
+function toGraphUser(
+  u: FixtureUser,
+  initialDomain: string,
+  isManagementRestricted: boolean | null,
+): GraphUser {
+  const synced = u.onPremisesSyncEnabled === true;
+  return {
+    id: u.id.toLowerCase(),
+    displayName: u.displayName,
+    givenName: u.givenName,
+    surname: u.surname,
+    userPrincipalName: u.userPrincipalName,
+    mail: u.mail === undefined ? u.userPrincipalName : u.mail,
+    mailNickname: u.mailNickname ?? u.userPrincipalName.split('@')[0] ?? u.userPrincipalName,
+    jobTitle: u.jobTitle,
+    department: u.department,
+    officeLocation: u.officeLocation,
+    mobilePhone: u.mobilePhone,
+    businessPhones: u.businessPhones,
+    preferredLanguage: u.preferredLanguage,
+    accountEnabled: u.accountEnabled,
+    userType: u.userType,
+    creationType: u.creationType,
+    externalUserState: u.externalUserState,
+    identities: u.identities ?? [
+      { signInType: 'userPrincipalName', issuer: initialDomain, issuerAssignedId: u.userPrincipalName },
+    ],
+    onPremisesSyncEnabled: u.onPremisesSyncEnabled,
+    onPremisesImmutableId: u.onPremisesImmutableId,
+    onPremisesSamAccountName: u.onPremisesSamAccountName,
+    onPremisesLastSyncDateTime: synced ? fixtureEpoch : null,
+    isManagementRestricted,
+    createdDateTime: fixtureEpoch,
+    lastPasswordChangeDateTime: u.password === null ? null : fixtureEpoch,
+    signInSessionsValidFromDateTime: fixtureEpoch,
+    passwordPolicies: u.passwordPolicies,
+    passwordProfile: {
+      password: null,
+      forceChangePasswordNextSignIn: u.forceChangePasswordNextSignIn,
+      forceChangePasswordNextSignInWithMfa: u.forceChangePasswordNextSignInWithMfa,
+    },
+  };
+}

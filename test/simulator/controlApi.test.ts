@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
+import { demo, graphFailure, noRetry, SimulatorHarness, userId } from './harness';
+
+interface RecordedCall {
+  method: string;
+  path: string;
+  query: string;
+  caller: { kind: string; appId: string; objectId: string } | null;
+  status: number;
+  viaBatch: boolean;
+}
+
+describe('simulator: faults, latency, inspection and control', () => {
+  let h: SimulatorHarness;
+  let bot: Client;
+  before(async () => {
+    h = await SimulatorHarness.start();
+    bot = h.botClient();
+  });
+  after(async () => {
+    await h.close();
+  });
+  beforeEach(async () => {
+    await h.reset();
+  });
+
+  const fault = async (spec: Record<string, unknown>): Promise<void> => {
+    const { status } = await h.control('POST', 'faults', spec);
+    assert.equal(status, 201);
+  };
+
+  it('injects 429 with Retry-After on the chosen endpoint for the next N calls only', async () => {
+    await fault({
+      method: 'GET',
+      path: '^/v1.0/users/[^/]+$',
+      kind: 'status',
+      status: 429,
+      retryAfterSeconds: 7,
+      count: 1,
+    });
+    const failure = await graphFailure(
+      bot
+        .api(`/users/${userId('02')}`)
+        .middlewareOptions(noRetry)
+        .get(),
+    );
+    assert.equal(failure.statusCode, 429);
+    assert.equal(failure.code, 'TooManyRequests');
+    assert.equal(failure.headers?.get('retry-after'), '7');
+    assert.ok(
+      await bot
+        .api(`/users/${userId('02')}`)
+        .middlewareOptions(noRetry)
+        .get(),
+    );
+  });
+
+  it("lets the SDK's retry handler recover from a 503 that clears", async () => {
+    await fault({ path: '^/v1.0/domains', kind: 'status', status: 503, retryAfterSeconds: 0, count: 2 });
+    const domain = (await bot
+      .api('/domains/contoso.com')
+      .middlewareOptions([new RetryHandlerOptions(0, 3)])
+      .get()) as { id: string };
+    assert.equal(domain.id, 'contoso.com');
+  });
+
+  it('injects 500 generalException', async () => {
+    await fault({ path: '^/v1.0/users$', kind: 'status', status: 500, count: 1 });
+    const failure = await graphFailure(bot.api('/users').middlewareOptions(noRetry).get());
+    assert.equal(failure.statusCode, 500);
+  });
+
+  it('drops the connection without an answer', async () => {
+    await fault({ path: '^/v1.0/users$', kind: 'drop', count: 1 });
+    await assert.rejects(bot.api('/users').middlewareOptions(noRetry).get());
+  });
+
+  it('delays a chosen call, and adds a fixed latency to every Graph call', async () => {
+    await bot.api('/domains').get(); // token acquired outside the measurement
+    await fault({ path: '^/v1.0/domains$', kind: 'delay', delayMs: 300, count: 1 });
+    let started = Date.now();
+    await bot.api('/domains').get();
+    assert.ok(Date.now() - started >= 290);
+    assert.equal((await h.control('PUT', 'latency', { ms: 200 })).status, 200);
+    started = Date.now();
+    await bot.api('/domains').get();
+    assert.ok(Date.now() - started >= 190);
+  });
+
+  it('refuses a fault specification it cannot apply', async () => {
+    assert.equal((await h.control('POST', 'faults', { path: '(', kind: 'drop', count: 1 })).status, 400);
+    assert.equal((await h.control('POST', 'faults', { path: '^/', kind: 'status', count: 1 })).status, 400);
+  });
+
+  it('lists Graph calls with method, path, query, caller and status, and never a password', async () => {
+    const secret = 'Zr4#kWq8-pLm';
+    await bot
+      .api(`/users/${userId('02')}`)
+      .update({ passwordProfile: { password: secret, forceChangePasswordNextSignIn: true } });
+    await bot.api('/users').filter("startswith(displayName,'meg')").get();
+    const { json } = await h.control('GET', 'calls');
+    const calls = (json as { value: RecordedCall[] }).value;
+    const patch = calls.find((c) => c.method === 'PATCH');
+    assert.deepEqual(patch, {
+      ...patch,
+      path: `/v1.0/users/${userId('02')}`,
+      status: 204,
+      caller: { kind: 'app', appId: demo.botAppId, objectId: demo.botServicePrincipalId },
+    });
+    assert.ok(
+      calls.some(
+        (c) => c.method === 'GET' && decodeURIComponent(c.query).includes("startswith(displayName,'meg')"),
+      ),
+    );
+    assert.ok(!JSON.stringify(json).includes(secret));
+    assert.ok(!JSON.stringify(await h.control('GET', `users/${userId('02')}/state`)).includes(secret));
+  });
+
+  it('answers /_sim/signin for wrong passwords, disabled accounts and external guests', async () => {
+    assert.deepEqual(await h.signIn('meganb@contoso.com', 'nope'), {
+      signedIn: false,
+      passwordChangeRequired: false,
+      mfaRequired: false,
+      error: 'invalid_password',
+    });
+    assert.equal((await h.signIn('debrab@contoso.com', demo.initialPassword)).error, 'account_disabled');
+    assert.equal(
+      (await h.signIn('benw_northwind.com#EXT#@contoso.onmicrosoft.com', demo.initialPassword)).error,
+      'no_credential_in_tenant',
+    );
+    assert.equal((await h.signIn('irvins@fabrikam.com', demo.initialPassword)).error, 'federated_domain');
+  });
+
+  it('refuses control calls that carry an Authorization header, or lack the control key', async () => {
+    const token = await h.appCredential().getToken('https://graph.microsoft.com/.default');
+    const withToken = await fetch(`${h.sim.url}/_sim/calls`, {
+      headers: { 'x-sim-control-key': h.sim.controlKey, authorization: `Bearer ${token.token}` },
+    });
+    assert.equal(withToken.status, 403);
+    const withoutKey = await fetch(`${h.sim.url}/_sim/calls`);
+    assert.equal(withoutKey.status, 403);
+  });
+
+  it('puts the tenant back to the fixture state on reset', async () => {
+    await bot.api(`/users/${userId('02')}`).update({ passwordProfile: { password: 'Zr4#kWq8-pLm' } });
+    await h.reset();
+    assert.equal((await h.signIn('meganb@contoso.com', demo.initialPassword)).signedIn, true);
+    assert.deepEqual((await h.control('GET', 'calls')).json, { value: [] });
+  });
+});

@@ -1,0 +1,285 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { parsePlaygroundPort, playgroundCommand } from '../../demo/commands';
+import { freePort, startChild, type ChildHandle } from './processes';
+
+/**
+ * Drives the Microsoft 365 Agents Playground (0.2.28) from a test: starts its server against a bot and
+ * operates its web UI in headless Chromium. The selectors below were found by exploring the running UI;
+ * they are the Playground's internals (Fluent UI + Adaptive Cards renderer), not a published API, so they
+ * live here and nowhere else.
+ */
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** `bot.name` in .m365agentsplayground.yml: the author name of bot messages and the mention picker entry. */
+export const BOT_NAME = 'Helpdesk Reset';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const SELECTORS = {
+  /** The Lexical compose box, in chats and in a channel's "Start a new post" card alike. */
+  composeBox: '[data-lexical-editor="true"]',
+  /** The @mention picker that typing "@" opens in a channel. */
+  mentionOption: '#typeahead-menu [role="menuitem"]',
+  /**
+   * A bot message's content. In chats a message row is `div > (div > avatar) + div.fai-OutputCard`; in a
+   * channel thread a reply row is `div > (div > avatar, author, time) + div(content) + div(empty)`. Either
+   * row is the div whose child div directly holds the bot's avatar, and the content is its second child.
+   * (The left tree's avatars sit in buttons and the mention picker's in spans, so they do not match.)
+   */
+  botMessage: (botName: string) =>
+    `div:has(> div > span[role="img"][aria-label="${botName}"]) > div:nth-child(2)`,
+  adaptiveCard: '.ac-adaptiveCard',
+  hideLogPanel: 'button[title="Hide log panel"]',
+  cardAction: '.ac-actionSet button',
+  richTextBlock: '.ac-richTextBlock',
+  /** Card elements that group content with its actions (a picker row is a ColumnSet). */
+  cardPart: '.ac-container, .ac-columnSet',
+} as const;
+
+interface WantedMessage {
+  text: string | RegExp;
+  card?: boolean;
+  action?: string;
+}
+
+export interface WaitOptions {
+  /** Only messages after the first `after` count (a value from `botMessageCount`). */
+  after?: number;
+  timeoutMs?: number;
+}
+
+export interface RunningPlayground {
+  /** The web UI, e.g. http://127.0.0.1:56150 */
+  url: string;
+  port: number;
+  child: ChildHandle;
+  stop(): Promise<void>;
+}
+
+export interface StartPlaygroundOptions {
+  /** The bot's messaging endpoint, e.g. http://127.0.0.1:3978/api/messages */
+  botEndpoint: string;
+  /** Where the Playground writes its own log (it records every activity, so keep it out of the repo). */
+  logFile: string;
+  port?: number;
+  configPath?: string;
+  timeoutMs?: number;
+}
+
+/** Starts the Playground server (no browser of its own) and resolves once it listens. */
+export async function startPlayground(options: StartPlaygroundOptions): Promise<RunningPlayground> {
+  const { args, env } = playgroundCommand({
+    botEndpoint: options.botEndpoint,
+    port: options.port ?? (await freePort()),
+    logFile: options.logFile,
+    configPath: options.configPath,
+  });
+  const child = await startChild('playground', process.execPath, args, {
+    env,
+    readyWhen: (line) => parsePlaygroundPort(line) !== null,
+    timeoutMs: options.timeoutMs ?? 30_000,
+  });
+  const port = parsePlaygroundPort(child.readyLine) ?? 0;
+  return { url: `http://127.0.0.1:${port}`, port, child, stop: () => child.stop() };
+}
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** One browser tab on the Playground. Its history lives in the page: reloading it empties every chat. */
+export class PlaygroundPage {
+  private constructor(
+    readonly page: Page,
+    readonly botName: string,
+  ) {}
+
+  static async open(browser: Browser, url: string, botName = BOT_NAME): Promise<PlaygroundPage> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // The UI asks a CDN for web fonts; a test never talks to the internet.
+    await page.route(
+      (url) => !LOOPBACK_HOSTS.has(url.hostname),
+      (route) => route.abort(),
+    );
+    // Not 'load': the page asks for web fonts it cannot reach offline, which delays 'load' by seconds.
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    await page.locator(SELECTORS.composeBox).waitFor();
+    return new PlaygroundPage(page, botName);
+  }
+
+  async openPersonalChat(): Promise<void> {
+    await this.openConversation('Personal Chat');
+  }
+
+  async openGroupChat(name: string): Promise<void> {
+    await this.openConversation(name);
+  }
+
+  /** Channels appear in the tree as "<team> - <channel>". */
+  async openChannel(team: string, channel: string): Promise<void> {
+    await this.openConversation(`${team} - ${channel}`);
+  }
+
+  /** Types into the chat's compose box and presses Enter. */
+  async sendMessage(text: string): Promise<void> {
+    const box = this.page.locator(SELECTORS.composeBox).last();
+    await box.click();
+    await this.page.keyboard.type(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Starts a channel post that @mentions the bot through the picker, then posts it. */
+  async postToBotInChannel(text: string): Promise<void> {
+    const box = this.page.locator(SELECTORS.composeBox).first();
+    await box.click();
+    await this.page.keyboard.type('@');
+    await this.page.locator(SELECTORS.mentionOption, { hasText: this.botName }).click();
+    await this.page.keyboard.type(` ${text}`);
+    await this.page.getByRole('button', { name: 'Post', exact: true }).click();
+  }
+
+  /** The content of every bot message in the open conversation, oldest first. */
+  botMessages(): Locator {
+    return this.page.locator(SELECTORS.botMessage(this.botName));
+  }
+
+  async botMessageCount(): Promise<number> {
+    return this.botMessages().count();
+  }
+
+  /**
+   * Waits for a bot message newer than `after` (a count from `botMessageCount`) whose text matches; returns
+   * it. Messages are only appended or updated in place, so the returned locator keeps pointing at it.
+   */
+  async waitForBotMessage(text: string | RegExp, options: WaitOptions = {}): Promise<Locator> {
+    const index = await this.waitForMessage({ text }, options);
+    return this.botMessages().nth(index);
+  }
+
+  /** Like `waitForBotMessage`, for a message holding an Adaptive Card (that offers `withAction`, if given). */
+  async waitForCard(
+    text: string | RegExp,
+    options: WaitOptions & { withAction?: string } = {},
+  ): Promise<Locator> {
+    const index = await this.waitForMessage({ text, card: true, action: options.withAction }, options);
+    return this.botMessages().nth(index).locator(SELECTORS.adaptiveCard);
+  }
+
+  /**
+   * Clicks the card's action titled `title`. With `near`, the one in the innermost part of the card that
+   * also shows that text (a picker card has a "Select" per person).
+   */
+  async clickCardAction(card: Locator, title: string, options: { near?: string } = {}): Promise<void> {
+    const titled = { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) };
+    const scope =
+      options.near === undefined
+        ? card
+        : card
+            .locator(SELECTORS.cardPart)
+            .filter({ hasText: options.near })
+            .filter({ has: this.page.locator(SELECTORS.cardAction).filter(titled) })
+            .last();
+    await scope.locator(SELECTORS.cardAction).filter(titled).click();
+  }
+
+  /** The titles of the actions a card offers right now. */
+  async cardActionTitles(card: Locator): Promise<string[]> {
+    return card.locator(SELECTORS.cardAction).allInnerTexts();
+  }
+
+  /** The text of each RichTextBlock in a card (where a card shows a value verbatim, e.g. a password). */
+  async cardRichTexts(card: Locator): Promise<string[]> {
+    const texts = await card.locator(SELECTORS.richTextBlock).allInnerTexts();
+    return texts.map((text) => text.trim());
+  }
+
+  /** Polls `condition` until it holds; fails with `what` after the timeout. */
+  async waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting until ${what}`);
+      await this.page.waitForTimeout(150);
+    }
+  }
+
+  /** The visible text of the newest `count` bot messages, oldest first. */
+  async latestBotMessageTexts(count: number): Promise<string[]> {
+    const texts = await this.botMessages().allInnerTexts();
+    return texts.slice(-count);
+  }
+
+  /** The visible text of every bot message after the first `after`. */
+  async botMessageTextsAfter(after: number): Promise<string[]> {
+    const texts = await this.botMessages().allInnerTexts();
+    return texts.slice(after);
+  }
+
+  /** More room for the conversation (and no raw activities) in a screenshot. */
+  async hideLogPanel(): Promise<void> {
+    const hide = this.page.locator(SELECTORS.hideLogPanel);
+    if ((await hide.count()) > 0) await hide.click();
+  }
+
+  async screenshot(path: string): Promise<void> {
+    await this.page.screenshot({ path });
+  }
+
+  private async waitForMessage(wanted: WantedMessage, options: WaitOptions): Promise<number> {
+    const after = options.after ?? 0;
+    const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+    for (;;) {
+      const messages = await this.botMessages().evaluateAll(
+        (elements, selectors) =>
+          elements.map((element) => ({
+            text: (element as HTMLElement).innerText,
+            hasCard: element.querySelector(selectors.card) !== null,
+            actions: Array.from(element.querySelectorAll(selectors.action)).map((button) =>
+              (button as HTMLElement).innerText.trim(),
+            ),
+          })),
+        { card: SELECTORS.adaptiveCard, action: SELECTORS.cardAction },
+      );
+      for (let index = messages.length - 1; index >= after; index -= 1) {
+        const message = messages[index];
+        if (wanted.card === true && !message.hasCard) continue;
+        if (wanted.action !== undefined && !message.actions.includes(wanted.action)) continue;
+        if (matches(message.text, wanted.text)) return index;
+      }
+      if (Date.now() > deadline) {
+        const seen = messages.slice(after).map((message) => message.text);
+        throw new Error(
+          `No bot message ${JSON.stringify({ ...wanted, text: String(wanted.text) })} appeared. ` +
+            `Bot messages since #${after}: ${JSON.stringify(seen)}`,
+        );
+      }
+      await this.page.waitForTimeout(150);
+    }
+  }
+
+  private async openConversation(treeItemName: string): Promise<void> {
+    await this.page.getByRole('treeitem', { name: treeItemName, exact: true }).click();
+    await this.page.locator(SELECTORS.composeBox).first().waitFor();
+  }
+}
+
+function matches(text: string, expected: string | RegExp): boolean {
+  return typeof expected === 'string' ? text.includes(expected) : expected.test(text);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
