@@ -15,6 +15,11 @@ export function createHttpServer(
   server.post('/api/messages', async (req, res) => {
     await adapter.process(req, res, (context) => bot.run(context));
   });
+  // Local clients such as the Agents Playground probe the endpoint with HEAD before they connect.
+  server.head('/api/messages', (_req, res, next) => {
+    res.send(200);
+    next();
+  });
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok' });
     next();

@@ -186,3 +186,17 @@ function isGraphErrorLike(error: unknown): error is GraphErrorLike {
       typeof candidate.requestId === 'string')
   );
 }
+
+/**
+ * Whether a failed write may still have been applied: true when no HTTP answer came back (a dropped
+ * connection, a timeout) or Graph answered 5xx, false when Graph answered 4xx or the bot never got a token.
+ */
+export function mayHaveBeenApplied(error: unknown): boolean {
+  if (error instanceof AgentFacingError) return false;
+  if (error instanceof Error && SIGN_IN_FAILURES.has(error.name)) return false;
+  if (isGraphErrorLike(error)) {
+    if (error.statusCode === -1) return !(typeof error.code === 'string' && SIGN_IN_FAILURES.has(error.code));
+    return error.statusCode >= 500;
+  }
+  return true;
+}

@@ -2,7 +2,7 @@ import type { AuditLog } from '../audit/auditLog';
 import type { Directory } from '../directory/types';
 import { loadRequesterProfile, loadTargetProfile } from '../directory/profiles';
 import { AgentFacingError } from '../errors/agentFacingError';
-import { toAgentFacingError } from '../errors/graphErrors';
+import { mayHaveBeenApplied, toAgentFacingError } from '../errors/graphErrors';
 import { generateTemporaryPassword } from '../passwords/temporaryPassword';
 import { checkRequester, decideReset } from '../policy/resetPolicy';
 import type { PolicySettings, Refusal, TargetProfile } from '../policy/types';
@@ -194,8 +194,8 @@ export async function confirmReset(
     });
   } catch (error) {
     const failure = toAgentFacingError(error, 'reset the password');
-    // A dropped connection or timeout may hide a reset that went through: say so rather than guess.
-    const outcomeUnknown = failure.kind === 'GraphUnavailable';
+    // A dropped connection, a timeout or a 5xx may hide a reset that went through: say so rather than guess.
+    const outcomeUnknown = mayHaveBeenApplied(error);
     deps.audit.record({
       ...audit,
       action: 'reset-failed',

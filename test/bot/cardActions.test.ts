@@ -223,6 +223,15 @@ describe('card actions', () => {
     assert.equal(delivered.length, 0);
   });
 
+  it('says the password was not reset (not "unknown") when Graph rejects the bot\'s token', async () => {
+    directory.failures.resetPassword = Object.assign(new GraphError(401, 'Access token has expired.'), {
+      code: 'InvalidAuthenticationToken',
+    });
+    const resetId = await pendingResetOf(IDS.megan);
+    const result = await click('confirmReset', { resetId });
+    assert.match(JSON.stringify(result.body.value), /was not reset/);
+  });
+
   it('tells the agent exactly what happened when revoking sessions fails after the reset', async () => {
     directory.failures.revokeSignInSessions = new GraphError(500, 'boom');
     const resetId = await pendingResetOf(IDS.megan);

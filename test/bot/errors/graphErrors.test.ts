@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { AuthenticationError, CredentialUnavailableError } from '@azure/identity';
 import { AgentFacingError, type AgentFacingErrorKind } from '../../../bot/errors/agentFacingError';
-import { malformedGraphResponse, toAgentFacingError } from '../../../bot/errors/graphErrors';
+import {
+  malformedGraphResponse,
+  mayHaveBeenApplied,
+  toAgentFacingError,
+} from '../../../bot/errors/graphErrors';
 
 function graphError(
   statusCode: number,
@@ -203,4 +207,27 @@ describe('malformedGraphResponse', () => {
   it('is a GraphUnavailable failure', () => {
     assert.equal(malformedGraphResponse('look up the user').kind, 'GraphUnavailable');
   });
+});
+
+describe('mayHaveBeenApplied', () => {
+  const graphError = (status: number, code = 'x') =>
+    Object.assign(new GraphError(status, 'message'), { code });
+  const cases: Array<[string, unknown, boolean]> = [
+    ['a dropped connection (fetch TypeError)', new TypeError('fetch failed'), true],
+    ['a Graph error without HTTP answer', graphError(-1, 'TypeError'), true],
+    ['a 500', graphError(500, 'Service_InternalServerError'), true],
+    ['a 503 after the retries', graphError(503, 'serviceNotAvailable'), true],
+    ['a 400 password policy refusal', graphError(400, 'Request_BadRequest'), false],
+    ['a 403', graphError(403, 'Authorization_RequestDenied'), false],
+    ['a 429 after the retries', graphError(429, 'TooManyRequests'), false],
+    ['a 401', graphError(401, 'InvalidAuthenticationToken'), false],
+    ['the bot failing to get a token', new CredentialUnavailableError('no credential'), false],
+    ['a token failure wrapped by the SDK', graphError(-1, 'CredentialUnavailableError'), false],
+    ['an error already mapped for the agent', new AgentFacingError('BadInput', 'm', 'n'), false],
+  ];
+  for (const [name, error, expected] of cases) {
+    it(`says ${expected ? 'the write may have happened' : 'nothing happened'} after ${name}`, () => {
+      assert.equal(mayHaveBeenApplied(error), expected);
+    });
+  }
 });
