@@ -32,6 +32,8 @@ export interface ResetPasswordDialogOptions {
   query?: string;
   /** Set when looping after a failed search, so the requester is not looked up again. */
   requesterChecked?: boolean;
+  /** A picker is showing: wait quietly for a more specific name typed instead of a click. */
+  awaitingRefinement?: boolean;
 }
 
 /**
@@ -86,6 +88,7 @@ export class ResetPasswordDialog extends ComponentDialog {
   ): Promise<DialogTurnResult> {
     const query = step.result as string | undefined;
     if (query) return step.next(query);
+    if (step.options?.awaitingRefinement) return step.prompt(WHICH_USER_PROMPT, {});
     return step.prompt(WHICH_USER_PROMPT, {
       prompt: 'Which user? Type their name or user principal name (for example megan or megan@contoso.com).',
     });
@@ -136,7 +139,8 @@ export class ResetPasswordDialog extends ComponentDialog {
           hasMore: found.hasMore || found.users.length > MAX_CANDIDATES,
         }),
       );
-      return step.endDialog();
+      // The card invites a more specific name; a click on it is handled apart, from server-side state.
+      return step.replaceDialog(this.id, { requesterChecked: true, awaitingRefinement: true });
     }
 
     const preparation = await this.runSafely(step.context, 'check whether this reset is allowed', () =>

@@ -95,6 +95,15 @@ describe('ResetPasswordDialog', () => {
     assert.equal(new Set(actions.map((action) => action.data?.selectionId)).size, 1);
   });
 
+  it('after a picker, takes a more specific name typed instead of a click', async () => {
+    const client = clientFor(ALEX, { query: 'meg' });
+    await send(client, 'reset meg');
+    assert.equal(client.dialogTurnResult.status, DialogTurnStatus.waiting);
+    const reply = await send(client, 'Megan Bowen');
+    assert.match(JSON.stringify(cardOf(reply)), /meganb@contoso\.com/);
+    assert.ok(executeActionsOf(cardOf(reply)).some((action) => action.verb === 'confirmReset'));
+  });
+
   it('tells an ordinary employee that only helpdesk administrators can use the bot', async () => {
     const client = clientFor(MEGAN, { query: 'adele' });
     const reply = await send(client, 'reset adele');

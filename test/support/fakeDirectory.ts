@@ -7,6 +7,7 @@ import type {
   RoleAssignment,
   UserSearchResult,
 } from '../../bot/directory/types';
+import { directoryUser } from './directoryUsers';
 
 export const ROLE = {
   globalAdministrator: '62e90394-69f5-4237-9190-012177145e10',
@@ -29,31 +30,17 @@ export function user(
   extra: Partial<DirectoryUser> = {},
 ): DirectoryUser {
   const [givenName, surname] = displayName.split(' ');
-  return {
+  return directoryUser({
     id,
     displayName,
     userPrincipalName,
-    mail: userPrincipalName,
     givenName: givenName ?? null,
     surname: surname ?? null,
     jobTitle: 'Analyst',
     department: 'Finance',
-    accountEnabled: true,
-    userType: 'Member',
-    creationType: null,
-    externalUserState: null,
-    identities: [
-      {
-        signInType: 'userPrincipalName',
-        issuer: 'contoso.onmicrosoft.com',
-        issuerAssignedId: userPrincipalName,
-      },
-    ],
-    onPremisesSyncEnabled: null,
-    isManagementRestricted: null,
     lastPasswordChangeDateTime: '2026-01-01T10:00:00Z',
     ...extra,
-  };
+  });
 }
 
 export interface PasswordChange {

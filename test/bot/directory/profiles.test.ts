@@ -11,30 +11,9 @@ import type {
   RoleAssignment,
   UserSearchResult,
 } from '../../../bot/directory/types';
+import { directoryUser } from '../../support/directoryUsers';
 
 const MEGAN = 'e1a00000-0000-4000-8000-000000000002';
-
-function directoryUser(overrides: Partial<DirectoryUser> = {}): DirectoryUser {
-  return {
-    id: MEGAN,
-    displayName: 'Megan Bowen',
-    userPrincipalName: 'meganb@Contoso.com',
-    mail: null,
-    givenName: null,
-    surname: null,
-    jobTitle: null,
-    department: null,
-    accountEnabled: true,
-    userType: 'Member',
-    creationType: null,
-    externalUserState: null,
-    identities: [],
-    onPremisesSyncEnabled: null,
-    isManagementRestricted: null,
-    lastPasswordChangeDateTime: null,
-    ...overrides,
-  };
-}
 
 function stubDirectory() {
   return {

@@ -8,6 +8,7 @@ import type {
   RequesterProfile,
   TargetProfile,
 } from '../../../bot/policy/types';
+import { directoryUser as user } from '../../support/directoryUsers';
 
 // Template ids, written out here rather than imported, so a typo in the table module cannot hide itself.
 const PASSWORD_ADMIN = '966707d0-3269-4727-9be2-8c3a10f19b9d';
@@ -68,34 +69,6 @@ const NO_WRITEBACK: PolicySettings = { passwordWritebackEnabled: false };
 
 function role(id: string, kind: RoleAssignment['kind'] = 'active', scope = '/'): RoleAssignment {
   return { roleDefinitionId: id, directoryScopeId: scope, kind };
-}
-
-function user(overrides: Partial<DirectoryUser> = {}): DirectoryUser {
-  return {
-    id: 'e1a00000-0000-4000-8000-000000000002',
-    displayName: 'Megan Bowen',
-    userPrincipalName: 'meganb@contoso.com',
-    mail: 'meganb@contoso.com',
-    givenName: 'Megan',
-    surname: 'Bowen',
-    jobTitle: null,
-    department: null,
-    accountEnabled: true,
-    userType: 'Member',
-    creationType: null,
-    externalUserState: null,
-    identities: [
-      {
-        signInType: 'userPrincipalName',
-        issuer: 'contoso.onmicrosoft.com',
-        issuerAssignedId: 'meganb@contoso.com',
-      },
-    ],
-    onPremisesSyncEnabled: null,
-    isManagementRestricted: null,
-    lastPasswordChangeDateTime: null,
-    ...overrides,
-  };
 }
 
 function requester(...roles: RoleAssignment[]): RequesterProfile {
