@@ -6,7 +6,7 @@ const AdaptiveCards = require('adaptivecards/dist/adaptivecards.js') as typeof i
 
 /** Teams renders bot-sent cards up to schema 1.5. */
 const MAX_VERSION = { major: 1, minor: 5 };
-/** The brief's budget; Teams' own limit for bot messages is larger. */
+/** Issue #3's budget, well inside Teams' own limit for bot messages (about 40–100 KB). */
 export const MAX_CARD_BYTES = 28 * 1024;
 
 /**
