@@ -14,9 +14,8 @@ import {
   buildTemporaryPasswordCard,
   CardVerbs,
 } from '../cards';
-import { preparationCard, requesterOf } from '../dialogs/resetPasswordDialog';
+import { errorCard, preparationCard, refusalCard, requesterOf } from '../dialogs/resetPasswordDialog';
 import type { PrivateDelivery } from './delivery/privateDelivery';
-import { AgentFacingError } from './errors/agentFacingError';
 import { toAgentFacingError } from './errors/graphErrors';
 import type { Logger } from './logger';
 import { isPendingActionId } from './resets/pendingActions';
@@ -74,17 +73,9 @@ export class CardActionHandler {
           return this.invalid(context, `unknown verb`);
       }
     } catch (error) {
-      const problem =
-        error instanceof AgentFacingError ? error : toAgentFacingError(error, 'complete this action');
+      const problem = toAgentFacingError(error, 'complete this action');
       this.logger.warn({ verb, kind: problem.kind, graphRequestId: problem.requestId }, 'card action failed');
-      return cardResponse(
-        buildProblemCard({
-          title: 'Something went wrong',
-          message: problem.message,
-          nextStep: problem.nextStep,
-          requestId: problem.requestId,
-        }),
-      );
+      return cardResponse(errorCard('Something went wrong', problem));
     }
   }
 
@@ -204,11 +195,10 @@ function outcomeCard(outcome: ResetOutcome): AdaptiveCardJson | null {
     case 'rejected':
       return null;
     case 'refused':
-      return buildProblemCard({
-        title: `The password of ${outcome.pending.targetDisplayName} was not reset`,
-        message: outcome.refusal.reason,
-        nextStep: outcome.refusal.nextStep,
-      });
+      return refusalCard(
+        `The password of ${outcome.pending.targetDisplayName} was not reset`,
+        outcome.refusal,
+      );
     case 'failed':
       return buildProblemCard({
         title: outcome.outcomeUnknown

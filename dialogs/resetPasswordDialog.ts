@@ -6,10 +6,17 @@ import {
   WaterfallDialog,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { buildConfirmResetCard, buildProblemCard, buildUserPickerCard, escapeCardText } from '../cards';
+import {
+  type AdaptiveCardJson,
+  buildConfirmResetCard,
+  buildProblemCard,
+  buildUserPickerCard,
+  escapeCardText,
+} from '../cards';
 import type { Logger } from '../bot/logger';
 import { normalizeSearchText } from '../bot/directory/odata';
-import { AgentFacingError } from '../bot/errors/agentFacingError';
+import type { AgentFacingError } from '../bot/errors/agentFacingError';
+import type { Refusal } from '../bot/policy/types';
 import { toAgentFacingError } from '../bot/errors/graphErrors';
 import {
   checkRequesterMayUseBot,
@@ -70,11 +77,7 @@ export class ResetPasswordDialog extends ComponentDialog {
       if (refusal) {
         await sendCard(
           step.context,
-          buildProblemCard({
-            title: 'Only helpdesk administrators can reset passwords',
-            message: refusal.reason,
-            nextStep: refusal.nextStep,
-          }),
+          refusalCard('Only helpdesk administrators can reset passwords', refusal),
         );
         return step.endDialog();
       }
@@ -161,20 +164,12 @@ export class ResetPasswordDialog extends ComponentDialog {
     try {
       return await work();
     } catch (error) {
-      const problem = error instanceof AgentFacingError ? error : toAgentFacingError(error, action);
+      const problem = toAgentFacingError(error, action);
       this.logger.warn(
         { kind: problem.kind, graphRequestId: problem.requestId, action },
         'directory step failed',
       );
-      await sendCard(
-        context,
-        buildProblemCard({
-          title: `I could not ${action}`,
-          message: problem.message,
-          nextStep: problem.nextStep,
-          requestId: problem.requestId,
-        }),
-      );
+      await sendCard(context, errorCard(`I could not ${action}`, problem));
       return undefined;
     }
   }
@@ -183,11 +178,7 @@ export class ResetPasswordDialog extends ComponentDialog {
 /** The card for a prepared reset: the confirmation, or the refusal and what to do instead. */
 export function preparationCard(preparation: Preparation, requester: Requester) {
   if (preparation.kind === 'refused') {
-    return buildProblemCard({
-      title: 'This password cannot be reset here',
-      message: preparation.refusal.reason,
-      nextStep: preparation.refusal.nextStep,
-    });
+    return refusalCard('This password cannot be reset here', preparation.refusal);
   }
   const { user } = preparation.target;
   return buildConfirmResetCard({
@@ -203,6 +194,21 @@ export function preparationCard(preparation: Preparation, requester: Requester) 
       lastPasswordChangeDateTime: user.lastPasswordChangeDateTime,
     },
     warnings: preparation.warnings,
+  });
+}
+
+/** A rule said no: what the rule is and what to do instead. */
+export function refusalCard(title: string, refusal: Refusal): AdaptiveCardJson {
+  return buildProblemCard({ title, message: refusal.reason, nextStep: refusal.nextStep });
+}
+
+/** Something failed: what happened, what to do next, and Graph's request-id for support. */
+export function errorCard(title: string, error: AgentFacingError): AdaptiveCardJson {
+  return buildProblemCard({
+    title,
+    message: error.message,
+    nextStep: error.nextStep,
+    requestId: error.requestId,
   });
 }
 

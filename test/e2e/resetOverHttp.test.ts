@@ -75,7 +75,10 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     return text ? (JSON.parse(text) as Record<string, unknown>) : {};
   }
 
-  function personal(text: string): Partial<Activity> {
+  /** A message from Alex, as Teams delivers it through the connector at `serviceUrl`. */
+  function fromAlex(
+    fields: Pick<Activity, 'conversation' | 'channelData' | 'text'> & Partial<Activity>,
+  ): Partial<Activity> {
     return {
       type: 'message',
       id: `message-${++activityCounter}`,
@@ -83,6 +86,12 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
       serviceUrl: connector.serviceUrl,
       from: ALEX,
       recipient: BOT,
+      ...fields,
+    };
+  }
+
+  function personal(text: string): Partial<Activity> {
+    return fromAlex({
       conversation: {
         id: 'a:alex-personal',
         conversationType: 'personal',
@@ -92,18 +101,12 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
       },
       channelData: { tenant: { id: TENANT_ID } },
       text,
-    };
+    });
   }
 
   function inChannel(text: string): Partial<Activity> {
     const mention = `<at>${BOT.name}</at>`;
-    return {
-      type: 'message',
-      id: `message-${++activityCounter}`,
-      channelId: 'msteams',
-      serviceUrl: connector.serviceUrl,
-      from: ALEX,
-      recipient: BOT,
+    return fromAlex({
       conversation: {
         id: '19:helpdesk@thread.tacv2;messageid=1700000000000',
         conversationType: 'channel',
@@ -118,7 +121,7 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
       },
       entities: [{ type: 'mention', text: mention, mentioned: BOT }],
       text: `${mention} ${text}`,
-    };
+    });
   }
 
   async function post(activity: Partial<Activity>): Promise<{ status: number; body: unknown }> {
