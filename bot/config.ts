@@ -100,6 +100,13 @@ const environmentSchema = z
       httpsUrl('AZURE_AUTHORITY_HOST').optional().default(PUBLIC_CLOUD_AUTHORITY),
     ),
     GRAPH_BASE_URL: optionalText.pipe(httpsUrl('GRAPH_BASE_URL').optional().default(PUBLIC_CLOUD_GRAPH)),
+    GRAPH_TIMEOUT_SECONDS: optionalText.pipe(
+      z.coerce
+        .number({ invalid_type_error: 'GRAPH_TIMEOUT_SECONDS must be a number' })
+        .min(1, 'GRAPH_TIMEOUT_SECONDS must be between 1 and 120')
+        .max(120, 'GRAPH_TIMEOUT_SECONDS must be between 1 and 120')
+        .default(10),
+    ),
     PASSWORD_WRITEBACK_ENABLED: optionalText.pipe(
       flag('PASSWORD_WRITEBACK_ENABLED').optional().default('false'),
     ),
@@ -187,6 +194,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): BotConfig {
       clientCertificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH,
       authorityHost: env.AZURE_AUTHORITY_HOST,
       graphBaseUrl: env.GRAPH_BASE_URL,
+      requestTimeoutMs: env.GRAPH_TIMEOUT_SECONDS * 1000,
     },
     passwordWritebackEnabled: env.PASSWORD_WRITEBACK_ENABLED,
     logLevel: env.LOG_LEVEL,

@@ -22,8 +22,10 @@ export class AgentFacingError extends Error {
     readonly nextStep: string,
     /** Graph's request-id, kept for support. */
     readonly requestId?: string,
+    /** The failure behind it, for code that must know more (never shown or logged whole). */
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = kind;
   }
 }

@@ -33,6 +33,13 @@ export function toAgentFacingError(error: unknown, action: string): AgentFacingE
   if (error instanceof AgentFacingError) {
     return error;
   }
+  const mapped = mapFailure(error, action);
+  return new AgentFacingError(mapped.kind, mapped.message, mapped.nextStep, mapped.requestId, {
+    cause: error,
+  });
+}
+
+function mapFailure(error: unknown, action: string): AgentFacingError {
   // Before the Graph check: @azure/identity's AuthenticationError also carries a `statusCode` (Entra's).
   if (error instanceof Error && SIGN_IN_FAILURES.has(error.name)) {
     return botSignInFailed(action);
@@ -192,7 +199,7 @@ function isGraphErrorLike(error: unknown): error is GraphErrorLike {
  * connection, a timeout) or Graph answered 5xx, false when Graph answered 4xx or the bot never got a token.
  */
 export function mayHaveBeenApplied(error: unknown): boolean {
-  if (error instanceof AgentFacingError) return false;
+  if (error instanceof AgentFacingError) return error.cause !== undefined && mayHaveBeenApplied(error.cause);
   if (error instanceof Error && SIGN_IN_FAILURES.has(error.name)) return false;
   if (isGraphErrorLike(error)) {
     if (error.statusCode === -1) return !(typeof error.code === 'string' && SIGN_IN_FAILURES.has(error.code));

@@ -4,7 +4,9 @@ import {
   ManagedIdentityCredential,
   type TokenCredential,
 } from '@azure/identity';
-import { Client } from '@microsoft/microsoft-graph-client';
+import { Client, HTTPMessageHandler, MiddlewareFactory } from '@microsoft/microsoft-graph-client';
+import type { Middleware } from '@microsoft/microsoft-graph-client';
+import { RequestTimeoutHandler } from './requestTimeout';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 
 /** How the bot reaches Microsoft Graph with its own app-only identity. */
@@ -19,7 +21,11 @@ export interface GraphConnectionConfig {
   authorityHost: string;
   /** e.g. `https://graph.microsoft.com/` or the simulator's URL. */
   graphBaseUrl: string;
+  /** Deadline of each attempt of a Graph request (default 10 s). */
+  requestTimeoutMs?: number;
 }
+
+export const DEFAULT_GRAPH_REQUEST_TIMEOUT_MS = 10_000;
 
 const PUBLIC_CLOUD_AUTHORITY = 'https://login.microsoftonline.com';
 const PUBLIC_GRAPH_RESOURCE = 'https://graph.microsoft.com';
@@ -46,13 +52,28 @@ export function createGraphClient(config: GraphConnectionConfig): Client {
   const credential = createCredential(config, authorityHost);
   const graphHost = graphBaseUrl.hostname.toLowerCase();
   const resource = GRAPH_CLOUD_HOSTS.has(graphHost) ? graphBaseUrl.origin : PUBLIC_GRAPH_RESOURCE;
+  const authProvider = new TokenCredentialAuthenticationProvider(credential, {
+    scopes: [`${resource}/.default`],
+  });
   return Client.initWithMiddleware({
-    authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: [`${resource}/.default`] }),
+    middleware: withRequestTimeout(
+      MiddlewareFactory.getDefaultMiddlewareChain(authProvider),
+      config.requestTimeoutMs ?? DEFAULT_GRAPH_REQUEST_TIMEOUT_MS,
+    ),
     baseUrl: graphBaseUrl.href.endsWith('/') ? graphBaseUrl.href : `${graphBaseUrl.href}/`,
     // The SDK attaches the bearer token only to Graph hosts and these; it compares the bare host name.
     customHosts: new Set([graphHost]),
     debugLogging: false,
   });
+}
+
+/** The SDK's default chain (auth, retry, redirect, telemetry, HTTP) with a deadline just before the HTTP call. */
+function withRequestTimeout(chain: Middleware[], timeoutMs: number): Middleware[] {
+  const last = chain.length - 1;
+  if (!(chain[last] instanceof HTTPMessageHandler)) {
+    throw new Error('Graph client: unexpected default middleware chain');
+  }
+  return [...chain.slice(0, last), new RequestTimeoutHandler(timeoutMs), chain[last]];
 }
 
 function createCredential(config: GraphConnectionConfig, authorityHost: URL): TokenCredential {

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
     assert.equal(config.graph.graphBaseUrl, 'https://graph.microsoft.com');
     assert.equal(config.passwordWritebackEnabled, false);
     assert.equal(config.logLevel, 'info');
+    assert.equal(config.graph.requestTimeoutMs, 10_000);
   });
 
   it('refuses to run without MicrosoftAppId unless the dangerous switch is set', () => {
@@ -109,6 +110,16 @@ describe('loadConfig', () => {
     ],
     ['a malformed authority host', { AZURE_AUTHORITY_HOST: 'login' }, /AZURE_AUTHORITY_HOST must be a URL/],
     ['a non-https Graph URL', { GRAPH_BASE_URL: 'http://graph.example' }, /GRAPH_BASE_URL must use https/],
+    [
+      'a Graph timeout out of range',
+      { GRAPH_TIMEOUT_SECONDS: '0' },
+      /GRAPH_TIMEOUT_SECONDS must be between 1 and 120/,
+    ],
+    [
+      'a Graph timeout that is not a number',
+      { GRAPH_TIMEOUT_SECONDS: 'soon' },
+      /GRAPH_TIMEOUT_SECONDS must be a number/,
+    ],
     ['a port out of range', { PORT: '70000' }, /PORT must be between 0 and 65535/],
     ['a port that is not a number', { PORT: 'eighty' }, /PORT must be a number/],
     [

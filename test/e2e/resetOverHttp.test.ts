@@ -43,6 +43,7 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
       AZURE_AUTHORITY_HOST: simulator.url,
       GRAPH_BASE_URL: simulator.url,
       BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
+      GRAPH_TIMEOUT_SECONDS: '1',
       LOG_LEVEL: 'debug',
     });
     app = createBotApp(config, { logDestination: logs, storage });
@@ -300,6 +301,26 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     assert.match(text, /[0-9a-f]{8}-[0-9a-f]{4}-/, 'the request id is shown for support');
     const state = await simulatorControl('GET', `/_sim/users/${MEGAN_ID}/state`);
     assert.notEqual(state.forceChangePasswordNextSignIn, true);
+    await simulatorControl('DELETE', '/_sim/faults');
+  });
+
+  it('gives up on a hung Graph call and says the outcome is unknown, sending no password', async () => {
+    const { resetId } = await confirmationCardFor(personal('reset megan'));
+    await simulatorControl('POST', '/_sim/faults', {
+      method: 'PATCH',
+      path: '^/v1\\.0/users/',
+      kind: 'delay',
+      delayMs: 4000,
+      count: 1,
+    });
+    const started = Date.now();
+    const invoke = await click(personal(''), 'confirmReset', { resetId });
+    assert.ok(Date.now() - started < 3500, 'the bot answered before the hung call finished');
+    assert.match(JSON.stringify(invoke.body), /could not confirm whether/);
+    assert.ok(
+      !connector.calls.some((call) => /Temporary password/.test(JSON.stringify(call))),
+      'no password sent',
+    );
     await simulatorControl('DELETE', '/_sim/faults');
   });
 

@@ -223,7 +223,9 @@ describe('mayHaveBeenApplied', () => {
     ['a 401', graphError(401, 'InvalidAuthenticationToken'), false],
     ['the bot failing to get a token', new CredentialUnavailableError('no credential'), false],
     ['a token failure wrapped by the SDK', graphError(-1, 'CredentialUnavailableError'), false],
-    ['an error already mapped for the agent', new AgentFacingError('BadInput', 'm', 'n'), false],
+    ['an error the bot raised itself', new AgentFacingError('BadInput', 'm', 'n'), false],
+    ['a mapped dropped connection', toAgentFacingError(new TypeError('fetch failed'), 'reset'), true],
+    ['a mapped 403', toAgentFacingError(graphError(403, 'Authorization_RequestDenied'), 'reset'), false],
   ];
   for (const [name, error, expected] of cases) {
     it(`says ${expected ? 'the write may have happened' : 'nothing happened'} after ${name}`, () => {
