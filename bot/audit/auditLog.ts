@@ -13,6 +13,8 @@ export interface AuditEvent {
   /** Policy rule or error kind behind a refusal or failure. */
   reason?: string;
   graphRequestId?: string;
+  /** A failed reset whose request may still have been applied (no answer from Graph, or a 5xx). */
+  outcomeUnknown?: boolean;
   sessions?: 'revoked' | 'not-requested' | 'failed';
   passwordDelivery?: 'delivered' | 'failed';
   requireMfa?: boolean;

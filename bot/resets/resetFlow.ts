@@ -201,6 +201,7 @@ export async function confirmReset(
       action: 'reset-failed',
       reason: failure.kind,
       graphRequestId: failure.requestId,
+      outcomeUnknown,
     });
     return { kind: 'failed', pending, error: failure, outcomeUnknown };
   }

@@ -221,6 +221,7 @@ describe('card actions', () => {
     const result = await click('confirmReset', { resetId });
     assert.match(JSON.stringify(result.body.value), /could not confirm whether/);
     assert.equal(delivered.length, 0);
+    assert.equal(audit.find((event) => event.action === 'reset-failed')?.outcomeUnknown, true);
   });
 
   it('says the password was not reset (not "unknown") when Graph rejects the bot\'s token', async () => {
