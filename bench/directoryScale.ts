@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { GraphDirectory } from '../bot/directory/graphDirectory';
-import { createGraphClient } from '../bot/graph/graphClient';
+import { GraphDirectory } from '../graph/graphDirectory';
+import { createGraphClient } from '../graph/graphClient';
 import { type RunningSimulator, startSimulator } from '../simulator';
 
 /**

@@ -1,18 +1,21 @@
 import { MemoryStorage, type Storage } from 'botbuilder';
 import type { DestinationStream } from 'pino';
+import type { Directory } from '../core/directory';
+import { PendingActions } from '../core/pendingActions';
+import type { ResetDependencies } from '../core/resets';
 import { ResetPasswordDialog } from '../dialogs/resetPasswordDialog';
+import { createGraphClient } from '../graph/graphClient';
+import { GraphDirectory } from '../graph/graphDirectory';
+import { KeyValuePendingActionStore } from '../storage/keyValuePendingActionStore';
+import { requesterOf } from './activity';
 import { createAdapter } from './adapter';
-import { LoggerAuditLog } from './audit/auditLog';
+import { LoggerAuditLog } from './auditLog';
 import { CardActionHandler } from './cardActions';
 import type { BotConfig } from './config';
 import { PerUserConversationState } from './conversationState';
-import { TeamsPrivateDelivery } from './delivery/privateDelivery';
-import { GraphDirectory } from './directory/graphDirectory';
-import type { Directory } from './directory/types';
-import { createGraphClient } from './graph/graphClient';
 import { HelpdeskBot } from './helpdeskBot';
 import { createLogger, type Logger } from './logger';
-import { PendingActions } from './resets/pendingActions';
+import { TeamsPrivateDelivery } from './privateDelivery';
 import { createHttpServer } from './server';
 import { TenantGuard } from './tenantGuard';
 
@@ -36,9 +39,9 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
   const logger = createLogger(config.logLevel, options.logDestination);
   const storage = options.storage ?? new MemoryStorage();
   const directory = options.directory ?? new GraphDirectory(createGraphClient(config.graph));
-  const deps = {
+  const deps: ResetDependencies = {
     directory,
-    pendingActions: new PendingActions(storage),
+    pendingActions: new PendingActions(new KeyValuePendingActionStore(storage)),
     settings: { passwordWritebackEnabled: config.passwordWritebackEnabled },
     audit: new LoggerAuditLog(logger),
   };
@@ -48,7 +51,7 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
   const delivery = new TeamsPrivateDelivery(config.botAuthentication?.appId ?? '');
   const bot = new HelpdeskBot(
     new PerUserConversationState(storage),
-    new ResetPasswordDialog(deps, logger),
+    new ResetPasswordDialog(deps, requesterOf, logger),
     new CardActionHandler(deps, delivery, logger),
     logger,
   );

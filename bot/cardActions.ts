@@ -5,49 +5,42 @@ import {
   MessageFactory,
   type TurnContext,
 } from 'botbuilder';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   type AdaptiveCardJson,
   buildProblemCard,
-  buildResetCancelledCard,
-  buildResetDoneCard,
   buildTemporaryPasswordCard,
   CardVerbs,
+  cancelledCard,
+  preparationCard,
+  rejectionMessage,
+  resetOutcomeCard,
 } from '../cards';
-import { errorCard, preparationCard, refusalCard, requesterOf } from '../dialogs/resetPasswordDialog';
-import type { PrivateDelivery } from './delivery/privateDelivery';
-import { toAgentFacingError } from './errors/graphErrors';
-import type { Logger } from './logger';
-import { isPendingActionId } from './resets/pendingActions';
+import { isGuid } from '../core/directoryIds';
+import { isPendingActionId } from '../core/pendingActions';
 import {
   cancelReset,
-  type ClaimFailure,
   confirmReset,
   type PasswordCourier,
   pickUser,
   type ResetDependencies,
-  type ResetOutcome,
-} from './resets/resetFlow';
+} from '../core/resets';
+import { requesterOf } from './activity';
+import type { Logger } from './logger';
+import type { PrivateDelivery } from './privateDelivery';
 
 /**
  * Clicks on our cards (Universal Actions, `adaptiveCard/action`). The card's data is only a key into
- * server-side state: it is validated here and every decision is taken from the stored record.
+ * server-side state: it is validated here and every decision is taken by the use cases from the stored
+ * record.
  */
 const pendingId = z.string().refine(isPendingActionId, 'not one of our ids');
 const toggle = z.enum(['true', 'false']).optional();
-const DIRECTORY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const selectUserData = z.object({ selectionId: pendingId, userId: z.string().regex(DIRECTORY_ID) });
+const selectUserData = z.object({ selectionId: pendingId, userId: z.string().refine(isGuid) });
 const confirmResetData = z.object({ resetId: pendingId, revokeSessions: toggle, requireMfa: toggle });
 const cancelResetData = z.object({ resetId: pendingId });
-
-const REJECTION_MESSAGES: Record<ClaimFailure, string> = {
-  unknown: 'This card is no longer valid. Nothing was changed. Ask again: type "reset" and the user\'s name.',
-  'not-requester': 'Only the agent who asked for this reset can use this card. Nothing was changed.',
-  expired: 'This card has expired. Nothing was changed. Ask again to get a fresh card.',
-  'already-used': 'This card has already been used; its outcome is shown above.',
-  'not-a-candidate': 'That user was not one of the choices offered. Nothing was changed.',
-};
 
 export class CardActionHandler {
   constructor(
@@ -73,13 +66,22 @@ export class CardActionHandler {
           return this.invalid(context, `unknown verb`);
       }
     } catch (error) {
-      const problem = toAgentFacingError(error, 'complete this action');
-      this.logger.warn({ verb, kind: problem.kind, graphRequestId: problem.requestId }, 'card action failed');
-      return cardResponse(errorCard('Something went wrong', problem));
+      // The use cases return every expected failure; this is a bug or a storage outage, not Graph's doing.
+      const reference = randomUUID();
+      this.logger.error({ verb, reference, error: describeError(error) }, 'card action failed unexpectedly');
+      return cardResponse(
+        buildProblemCard({
+          title: 'Something went wrong on my side',
+          message: `I could not complete this action because of an internal error (reference ${reference}).`,
+          nextStep:
+            "If you had clicked Reset password, check the user's last password change in the Microsoft Entra " +
+            'admin center before asking again. If it keeps happening, give the reference to the team that runs this bot.',
+        }),
+      );
     }
   }
 
-  /** The agent picked one of several matches: replace the picker with the confirmation (or refusal). */
+  /** The requester picked one of several matches: replace the picker with the confirmation (or refusal). */
   private async selectUser(context: TurnContext, data: unknown): Promise<AdaptiveCardInvokeResponse> {
     const parsed = selectUserData.safeParse(data);
     if (!parsed.success) return this.invalid(context, 'malformed selectUser data');
@@ -91,8 +93,9 @@ export class CardActionHandler {
       context.activity.conversation.id,
       this.deps,
     );
-    if (result.kind === 'rejected') return messageResponse(REJECTION_MESSAGES[result.reason]);
-    return cardResponse(preparationCard(result, requester));
+    if (result.kind === 'rejected') return messageResponse(rejectionMessage(result.reason));
+    if (result.kind === 'failed') this.logFailure(result.error, `card: ${result.doing}`);
+    return cardResponse(preparationCard(result, requester.name));
   }
 
   /** Reset password: reset, then send the password privately and replace the card with the outcome. */
@@ -132,12 +135,15 @@ export class CardActionHandler {
       courier,
       this.deps,
     );
-    const card = outcomeCard(outcome);
-    if (card === null)
-      return messageResponse(REJECTION_MESSAGES[(outcome as { reason: ClaimFailure }).reason]);
-    if (outcome.kind === 'failed') {
-      this.logger.warn({ kind: outcome.error.kind, graphRequestId: outcome.error.requestId }, 'reset failed');
+    if (outcome.kind === 'rejected') return messageResponse(rejectionMessage(outcome.reason));
+    if (outcome.kind === 'failed') this.logFailure(outcome.error, 'reset failed');
+    if (outcome.kind === 'done' && outcome.sessions === 'failed') {
+      this.logger.warn(
+        { kind: outcome.sessionsError?.kind, graphRequestId: outcome.sessionsError?.requestId },
+        'password reset, but signing the user out of their sessions failed',
+      );
     }
+    const card = resetOutcomeCard(outcome);
     await this.replaceCardForEveryone(context, card);
     return cardResponse(card);
   }
@@ -146,13 +152,9 @@ export class CardActionHandler {
   private async cancel(context: TurnContext, data: unknown): Promise<AdaptiveCardInvokeResponse> {
     const parsed = cancelResetData.safeParse(data);
     if (!parsed.success) return this.invalid(context, 'malformed cancelReset data');
-    const result = await cancelReset(requesterOf(context), parsed.data.resetId, this.deps);
-    if (result.kind === 'rejected') return messageResponse(REJECTION_MESSAGES[result.reason]);
-    const card = buildResetCancelledCard({
-      requesterName: result.pending.requesterName,
-      targetDisplayName: result.pending.targetDisplayName,
-      cancelledAt: result.cancelledAt,
-    });
+    const outcome = await cancelReset(requesterOf(context), parsed.data.resetId, this.deps);
+    if (outcome.kind === 'rejected') return messageResponse(rejectionMessage(outcome.reason));
+    const card = cancelledCard(outcome);
     await this.replaceCardForEveryone(context, card);
     return cardResponse(card);
   }
@@ -178,50 +180,19 @@ export class CardActionHandler {
     }
   }
 
+  private logFailure(error: { kind: string; requestId?: string }, message: string): void {
+    this.logger.warn({ kind: error.kind, graphRequestId: error.requestId }, message);
+  }
+
   private invalid(context: TurnContext, why: string): AdaptiveCardInvokeResponse {
-    this.logger.warn({ why, from: context.activity.from?.aadObjectId }, 'rejected a card action');
+    const requester = requesterOf(context);
+    this.logger.warn({ why, from: requester.aadObjectId }, 'rejected a card action');
     this.deps.audit.record({
       action: 'card-action-rejected',
-      requesterAadObjectId: context.activity.from?.aadObjectId,
+      requesterAadObjectId: requester.aadObjectId,
       reason: why,
     });
     return messageResponse('That card action is not valid. Nothing was changed.');
-  }
-}
-
-/** The card that replaces the confirmation, or null when the click was rejected and the card stays. */
-function outcomeCard(outcome: ResetOutcome): AdaptiveCardJson | null {
-  switch (outcome.kind) {
-    case 'rejected':
-      return null;
-    case 'refused':
-      return refusalCard(
-        `The password of ${outcome.pending.targetDisplayName} was not reset`,
-        outcome.refusal,
-      );
-    case 'failed':
-      return buildProblemCard({
-        title: outcome.outcomeUnknown
-          ? `I could not confirm whether the password of ${outcome.pending.targetDisplayName} was reset`
-          : `The password of ${outcome.pending.targetDisplayName} was not reset`,
-        message: outcome.outcomeUnknown
-          ? `${outcome.error.message} The request may or may not have reached Microsoft Entra ID, and no temporary password was sent.`
-          : outcome.error.message,
-        nextStep: outcome.outcomeUnknown
-          ? `Check the user's last password change in the Microsoft Entra admin center, then ask me again to reset it. ${outcome.error.nextStep}`
-          : outcome.error.nextStep,
-        requestId: outcome.error.requestId,
-      });
-    case 'done':
-      return buildResetDoneCard({
-        requesterName: outcome.pending.requesterName,
-        targetDisplayName: outcome.pending.targetDisplayName,
-        targetUserPrincipalName: outcome.pending.targetUserPrincipalName,
-        completedAt: outcome.completedAt,
-        sessions: outcome.sessions,
-        passwordDelivery: outcome.passwordDelivery,
-        requireMfa: outcome.requireMfa,
-      });
   }
 }
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { GraphConnectionConfig } from './graph/graphClient';
+import { isGuid } from '../core/directoryIds';
+import { PUBLIC_CLOUD_AUTHORITY, PUBLIC_CLOUD_GRAPH } from '../graph/clouds';
+import type { GraphConnectionConfig } from '../graph/graphClient';
 
 /**
  * The bot's configuration, read from the environment (and an optional `.env`). Names are the ones the
@@ -32,8 +34,6 @@ export interface BotAuthenticationConfig {
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-export const PUBLIC_CLOUD_AUTHORITY = 'https://login.microsoftonline.com';
-export const PUBLIC_CLOUD_GRAPH = 'https://graph.microsoft.com';
 export const DANGEROUS_UNAUTHENTICATED_SWITCH = 'BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED';
 
 /** Every problem found in the environment, so an operator fixes them all in one go. */
@@ -44,14 +44,12 @@ export class ConfigError extends Error {
   }
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const optionalText = z
   .string()
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
-const guid = (name: string) => z.string().regex(GUID, `${name} must be a GUID`);
+const guid = (name: string) => z.string().refine(isGuid, `${name} must be a GUID`);
 
 const httpsUrl = (name: string) =>
   z
@@ -91,7 +89,7 @@ const environmentSchema = z
     AZURE_TENANT_ID: optionalText.pipe(
       z
         .string({ required_error: 'AZURE_TENANT_ID is required' })
-        .regex(GUID, 'AZURE_TENANT_ID must be a GUID'),
+        .refine(isGuid, 'AZURE_TENANT_ID must be a GUID'),
     ),
     AZURE_CLIENT_ID: optionalText.pipe(guid('AZURE_CLIENT_ID').optional()),
     AZURE_CLIENT_SECRET: optionalText,

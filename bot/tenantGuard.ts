@@ -1,5 +1,5 @@
 import type { Middleware, TurnContext } from 'botbuilder';
-import { readTenantId } from './delivery/privateDelivery';
+import { readTenantId } from './activity';
 import type { Logger } from './logger';
 
 /**

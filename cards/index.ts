@@ -1,10 +1,10 @@
 export * from './types';
 export { escapeCardText } from './cardText';
-export { buildUserPickerCard, MAX_PICKER_CANDIDATES } from './userPickerCard';
+export { buildUserPickerCard } from './userPickerCard';
 export { buildConfirmResetCard } from './confirmResetCard';
 export { buildResetDoneCard } from './resetDoneCard';
 export { buildResetCancelledCard } from './resetCancelledCard';
 export { buildTemporaryPasswordCard } from './temporaryPasswordCard';
 export { buildProblemCard } from './problemCard';
 export { buildHelpCard } from './helpCard';
-export { validateCard } from './validateCard';
+export * from './presenters';

@@ -1,3 +1,5 @@
+import type { PasswordDeliveryOutcome, SessionsOutcome } from '../core/resets';
+
 /** Verbs of the `Action.Execute` buttons; they come back as `adaptiveCard/action` invokes. */
 export const CardVerbs = {
   selectUser: 'selectUser',
@@ -53,8 +55,8 @@ export interface ResetDoneInput {
   targetUserPrincipalName: string;
   /** ISO 8601. */
   completedAt: string;
-  sessions: 'revoked' | 'not-requested' | 'failed';
-  passwordDelivery: 'delivered' | 'failed';
+  sessions: SessionsOutcome;
+  passwordDelivery: PasswordDeliveryOutcome;
   requireMfa: boolean;
 }
 

@@ -1,16 +1,14 @@
+import { MAX_CANDIDATES } from '../core/resets';
 import template from './templates/userPicker.json';
 import { cardTemplate } from './expandTemplate';
 import { cardText, TextLimits } from './cardText';
 import { CardVerbs, type AdaptiveCardJson, type UserPickerInput, type UserSummary } from './types';
 
-/** More buttons than this make the card long and the choice no easier. */
-export const MAX_PICKER_CANDIDATES = 10;
-
 const expand = cardTemplate(template);
 
 /** Several matches: one Select button per candidate, with UPN, job title and department to tell them apart. */
 export function buildUserPickerCard(input: UserPickerInput): AdaptiveCardJson {
-  const shown = input.candidates.slice(0, MAX_PICKER_CANDIDATES);
+  const shown = input.candidates.slice(0, MAX_CANDIDATES);
   const cut = input.hasMore || input.candidates.length > shown.length;
   return expand({
     verb: CardVerbs.selectUser,

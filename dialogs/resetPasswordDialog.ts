@@ -8,49 +8,50 @@ import {
 } from 'botbuilder-dialogs';
 import {
   type AdaptiveCardJson,
-  buildConfirmResetCard,
-  buildProblemCard,
-  buildUserPickerCard,
   escapeCardText,
+  failureCard,
+  pickerCard,
+  preparationCard,
+  refusalCard,
 } from '../cards';
-import type { Logger } from '../bot/logger';
-import { normalizeSearchText } from '../bot/directory/odata';
-import type { AgentFacingError } from '../bot/errors/agentFacingError';
-import type { Refusal } from '../bot/policy/types';
-import { toAgentFacingError } from '../bot/errors/graphErrors';
 import {
   checkRequesterMayUseBot,
-  offerSelection,
-  prepareReset,
-  type Preparation,
+  findResetTarget,
   type Requester,
   type ResetDependencies,
-} from '../bot/resets/resetFlow';
+  type StepFailure,
+} from '../core/resets';
 
 export const RESET_PASSWORD_DIALOG = 'resetPasswordDialog';
 const WHICH_USER_PROMPT = 'whichUserPrompt';
 const RESET_WATERFALL = 'resetPasswordWaterfall';
 
-/** How many matches a picker shows; more means the agent should type a more specific name. */
-export const MAX_CANDIDATES = 10;
-
 export interface ResetPasswordDialogOptions {
   /** The user named in the message that started the conversation, if any. */
   query?: string;
-  /** Set when looping after a failed search, so the requester is not looked up again. */
+  /** Set when looping after a failed search, so the requester is not looked up again before the question. */
   requesterChecked?: boolean;
   /** A picker is showing: wait quietly for a more specific name typed instead of a click. */
   awaitingRefinement?: boolean;
 }
 
+/** Where the dialog writes what went wrong (the bot's logger fits). */
+export interface DialogLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Who is asking, read from the activity by the Teams layer (bot/activity.ts). */
+export type ReadRequester = (context: TurnContext) => Requester;
+
 /**
- * Which user? → find them → a picker, a refusal or the confirmation card. The reset itself happens
- * when the card's button is clicked (bot/cardActions.ts), decided from server-side state.
+ * Which user? → hand the name to the use case → show what it returns: a picker, a refusal or the
+ * confirmation card. The reset itself happens when the card's button is clicked (bot/cardActions.ts).
  */
 export class ResetPasswordDialog extends ComponentDialog {
   constructor(
     private readonly deps: ResetDependencies,
-    private readonly logger: Logger,
+    private readonly readRequester: ReadRequester,
+    private readonly log: DialogLog,
   ) {
     super(RESET_PASSWORD_DIALOG);
     this.addDialog(new TextPrompt(WHICH_USER_PROMPT));
@@ -64,25 +65,20 @@ export class ResetPasswordDialog extends ComponentDialog {
     this.initialDialogId = RESET_WATERFALL;
   }
 
-  /** Only helpdesk administrators get any further, and they learn it before typing a name. */
+  /**
+   * Before asking a question, make sure the requester may use the bot at all. A message that already names
+   * the user skips this: the search checks the requester in the same round trip.
+   */
   private async checkRequesterStep(
     step: WaterfallStepContext<ResetPasswordDialogOptions>,
   ): Promise<DialogTurnResult> {
     const options = step.options ?? {};
-    if (!options.requesterChecked) {
-      const refusal = await this.runSafely(step.context, 'check your directory role', () =>
-        checkRequesterMayUseBot(requesterOf(step.context), this.deps),
-      );
-      if (refusal === undefined) return step.endDialog();
-      if (refusal) {
-        await sendCard(
-          step.context,
-          refusalCard('Only helpdesk administrators can reset passwords', refusal),
-        );
-        return step.endDialog();
-      }
-    }
-    return step.next(options.query);
+    if (options.query || options.requesterChecked) return step.next(options.query);
+    const check = await checkRequesterMayUseBot(this.readRequester(step.context), this.deps);
+    if (check.kind === 'allowed') return step.next();
+    if (check.kind === 'refused') await sendCard(step.context, refusalCard(check.refusal));
+    else await this.sendFailure(step.context, check);
+    return step.endDialog();
   }
 
   /** Ask which user, unless the message already named one. */
@@ -97,129 +93,54 @@ export class ResetPasswordDialog extends ComponentDialog {
     });
   }
 
-  /** Search the directory and show a picker, a refusal or the confirmation card. */
+  /** Hand the name to the use case and show its answer. */
   private async findUserStep(
     step: WaterfallStepContext<ResetPasswordDialogOptions>,
   ): Promise<DialogTurnResult> {
-    const typed = String(step.result ?? '');
-    const query = normalizeSearchText(typed);
-    if (query === null) {
-      await step.context.sendActivity(
-        'That does not look like a name or a user principal name. Please type a name of up to 100 characters.',
-      );
-      return step.replaceDialog(this.id, { requesterChecked: true });
-    }
-
-    const found = await this.runSafely(step.context, 'search the directory', () =>
-      this.deps.directory.findUsers(query, MAX_CANDIDATES),
+    const requester = this.readRequester(step.context);
+    const found = await findResetTarget(
+      requester,
+      String(step.result ?? ''),
+      step.context.activity.conversation.id,
+      this.deps,
     );
-    if (!found) return step.endDialog();
-
-    if (found.users.length === 0) {
-      await step.context.sendActivity(
-        MessageFactory.text(
-          `I found nobody matching "${escapeCardText(query)}". Try another name or the user principal name.`,
-        ),
-      );
-      return step.replaceDialog(this.id, { requesterChecked: true });
+    switch (found.kind) {
+      case 'invalid-query':
+        await step.context.sendActivity(
+          'That does not look like a name or a user principal name. Please type a name of up to 100 characters.',
+        );
+        return step.replaceDialog(this.id, { requesterChecked: true });
+      case 'none':
+        await step.context.sendActivity(
+          MessageFactory.text(
+            `I found nobody matching "${escapeCardText(found.query)}". Try another name or the user principal name.`,
+          ),
+        );
+        return step.replaceDialog(this.id, { requesterChecked: true });
+      case 'choose':
+        await sendCard(step.context, pickerCard(found));
+        // The card invites a more specific name; a click on it is handled apart, from server-side state.
+        return step.replaceDialog(this.id, { requesterChecked: true, awaitingRefinement: true });
+      case 'failed':
+        await this.sendFailure(step.context, found);
+        return step.endDialog();
+      case 'refused':
+      case 'ready':
+        await sendCard(step.context, preparationCard(found, requester.name));
+        return step.endDialog();
     }
+  }
 
-    const requester = requesterOf(step.context);
-    const conversationId = step.context.activity.conversation.id;
-    if (found.users.length > 1) {
-      const selection = await offerSelection(
-        requester,
-        found.users.map((user) => user.id),
-        conversationId,
-        this.deps,
-      );
-      await sendCard(
-        step.context,
-        buildUserPickerCard({
-          selectionId: selection.id,
-          query,
-          candidates: found.users.slice(0, MAX_CANDIDATES),
-          hasMore: found.hasMore || found.users.length > MAX_CANDIDATES,
-        }),
-      );
-      // The card invites a more specific name; a click on it is handled apart, from server-side state.
-      return step.replaceDialog(this.id, { requesterChecked: true, awaitingRefinement: true });
-    }
-
-    const preparation = await this.runSafely(step.context, 'check whether this reset is allowed', () =>
-      prepareReset(requester, found.users[0].id, conversationId, this.deps),
+  /** Nothing is allowed on an error (the rules fail closed); the requester gets guidance and the request-id. */
+  private async sendFailure(context: TurnContext, failure: StepFailure): Promise<void> {
+    this.log.warn(
+      { kind: failure.error.kind, graphRequestId: failure.error.requestId, action: failure.doing },
+      'directory step failed',
     );
-    if (preparation) await sendCard(step.context, preparationCard(preparation, requester));
-    return step.endDialog();
-  }
-  /**
-   * Runs a directory step; a failure becomes plain guidance for the agent and `undefined` for the caller,
-   * which then stops. Nothing is allowed on an error: the rules fail closed.
-   */
-  private async runSafely<T>(
-    context: TurnContext,
-    action: string,
-    work: () => Promise<T>,
-  ): Promise<T | undefined> {
-    try {
-      return await work();
-    } catch (error) {
-      const problem = toAgentFacingError(error, action);
-      this.logger.warn(
-        { kind: problem.kind, graphRequestId: problem.requestId, action },
-        'directory step failed',
-      );
-      await sendCard(context, errorCard(`I could not ${action}`, problem));
-      return undefined;
-    }
+    await sendCard(context, failureCard(failure));
   }
 }
 
-/** The card for a prepared reset: the confirmation, or the refusal and what to do instead. */
-export function preparationCard(preparation: Preparation, requester: Requester) {
-  if (preparation.kind === 'refused') {
-    return refusalCard('This password cannot be reset here', preparation.refusal);
-  }
-  const { user } = preparation.target;
-  return buildConfirmResetCard({
-    resetId: preparation.pending.id,
-    requesterName: requester.name,
-    user: {
-      displayName: user.displayName,
-      userPrincipalName: user.userPrincipalName,
-      jobTitle: user.jobTitle,
-      department: user.department,
-      accountEnabled: user.accountEnabled,
-      source: user.onPremisesSyncEnabled === true ? 'on-premises' : 'cloud',
-      lastPasswordChangeDateTime: user.lastPasswordChangeDateTime,
-    },
-    warnings: preparation.warnings,
-  });
-}
-
-/** A rule said no: what the rule is and what to do instead. */
-export function refusalCard(title: string, refusal: Refusal): AdaptiveCardJson {
-  return buildProblemCard({ title, message: refusal.reason, nextStep: refusal.nextStep });
-}
-
-/** Something failed: what happened, what to do next, and Graph's request-id for support. */
-export function errorCard(title: string, error: AgentFacingError): AdaptiveCardJson {
-  return buildProblemCard({
-    title,
-    message: error.message,
-    nextStep: error.nextStep,
-    requestId: error.requestId,
-  });
-}
-
-export function requesterOf(context: TurnContext): Requester {
-  const from = context.activity.from;
-  return { aadObjectId: from?.aadObjectId, name: from?.name?.trim() || 'the requester' };
-}
-
-async function sendCard(
-  context: TurnContext,
-  card: Parameters<typeof CardFactory.adaptiveCard>[0],
-): Promise<void> {
+async function sendCard(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
   await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
 }

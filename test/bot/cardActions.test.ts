@@ -3,13 +3,15 @@ import { type Activity, MemoryStorage, TestAdapter } from 'botbuilder';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import pino from 'pino';
 import sinon from 'sinon';
-import type { AuditEvent } from '../../bot/audit/auditLog';
+import type { AuditEvent } from '../../core/audit';
 import { CardActionHandler } from '../../bot/cardActions';
 import { PerUserConversationState } from '../../bot/conversationState';
-import type { PrivateDelivery } from '../../bot/delivery/privateDelivery';
+import type { PrivateDelivery } from '../../bot/privateDelivery';
 import { HelpdeskBot } from '../../bot/helpdeskBot';
-import { PendingActions } from '../../bot/resets/pendingActions';
-import { offerSelection, prepareReset, type ResetDependencies } from '../../bot/resets/resetFlow';
+import { PendingActions } from '../../core/pendingActions';
+import { findResetTarget, prepareReset, type ResetDependencies } from '../../core/resets';
+import { KeyValuePendingActionStore } from '../../storage/keyValuePendingActionStore';
+import { requesterOf } from '../../bot/activity';
 import { ResetPasswordDialog } from '../../dialogs/resetPasswordDialog';
 import { FakeDirectory, IDS, ROLE } from '../support/fakeDirectory';
 import { type Agent, cardInvoke, executeActionsOf, personalChatWith } from '../support/teamsActivities';
@@ -40,7 +42,7 @@ describe('card actions', () => {
     const storage = new MemoryStorage();
     deps = {
       directory,
-      pendingActions: new PendingActions(storage),
+      pendingActions: new PendingActions(new KeyValuePendingActionStore(storage)),
       settings: { passwordWritebackEnabled: false },
       audit: { record: (event) => audit.push(event) },
     };
@@ -54,7 +56,7 @@ describe('card actions', () => {
     const logger = pino({ level: 'silent' });
     const bot = new HelpdeskBot(
       new PerUserConversationState(storage),
-      new ResetPasswordDialog(deps, logger),
+      new ResetPasswordDialog(deps, requesterOf, logger),
       new CardActionHandler(deps, delivery, logger),
       logger,
     );
@@ -65,6 +67,13 @@ describe('card actions', () => {
     const preparation = await prepareReset(ALEX, targetId, `a:personal-${ALEX.id}`, deps);
     assert.equal(preparation.kind, 'ready');
     return preparation.kind === 'ready' ? preparation.pending.id : '';
+  }
+
+  /** A picker offered to Alex for `query`; its id is what the picker's buttons carry. */
+  async function selectionFor(query: string): Promise<{ id: string }> {
+    const found = await findResetTarget(ALEX, query, `a:personal-${ALEX.id}`, deps);
+    assert.equal(found.kind, 'choose');
+    return found.kind === 'choose' ? found.selection : { id: '' };
   }
 
   async function click(
@@ -252,11 +261,11 @@ describe('card actions', () => {
   });
 
   it('accepts a pick only among the offered users, and only once', async () => {
-    const selection = await offerSelection(ALEX, [IDS.megan, IDS.meghan], 'a:personal', deps);
+    const selection = await selectionFor('meg');
     const outsider = await click('selectUser', { selectionId: selection.id, userId: IDS.adele });
     assert.match(String(outsider.body.value), /not one of the choices/);
 
-    const again = await offerSelection(ALEX, [IDS.megan, IDS.meghan], 'a:personal', deps);
+    const again = await selectionFor('meg');
     const picked = await click('selectUser', { selectionId: again.id, userId: IDS.megan });
     const card = picked.body.value;
     assert.match(JSON.stringify(card), /Megan Bowen/);

@@ -9,12 +9,12 @@ import {
   buildUserPickerCard,
   CardVerbs,
   escapeCardText,
-  validateCard,
   type AdaptiveCardJson,
   type ConfirmResetInput,
   type ResetDoneInput,
   type UserSummary,
 } from '../../cards';
+import { validateCard } from '../../cards/validateCard';
 import { actionsIn, elementsOfType, occurrences, stringsIn, visibleTexts } from './cardInspection';
 import { FAKE_PASSWORD, hostileTexts, hostileUser, typicalUser } from './fixtures';
 

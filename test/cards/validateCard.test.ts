@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { validateCard, type AdaptiveCardJson } from '../../cards';
+import type { AdaptiveCardJson } from '../../cards';
+import { validateCard } from '../../cards/validateCard';
 
 const minimal = (extra: Record<string, unknown> = {}): AdaptiveCardJson => ({
   type: 'AdaptiveCard',

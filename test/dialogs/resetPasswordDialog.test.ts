@@ -4,10 +4,12 @@ import { DialogTurnStatus } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import pino from 'pino';
 import { GraphError } from '@microsoft/microsoft-graph-client';
-import type { AuditEvent } from '../../bot/audit/auditLog';
-import { PendingActions } from '../../bot/resets/pendingActions';
-import type { ResetDependencies } from '../../bot/resets/resetFlow';
+import type { AuditEvent } from '../../core/audit';
+import { PendingActions } from '../../core/pendingActions';
+import type { ResetDependencies } from '../../core/resets';
 import { ResetPasswordDialog } from '../../dialogs/resetPasswordDialog';
+import { KeyValuePendingActionStore } from '../../storage/keyValuePendingActionStore';
+import { requesterOf } from '../../bot/activity';
 import { FakeDirectory, IDS } from '../support/fakeDirectory';
 import { cardOf, executeActionsOf, personalChatWith, type Agent } from '../support/teamsActivities';
 
@@ -33,14 +35,14 @@ describe('ResetPasswordDialog', () => {
     audit = [];
     deps = {
       directory,
-      pendingActions: new PendingActions(new MemoryStorage()),
+      pendingActions: new PendingActions(new KeyValuePendingActionStore(new MemoryStorage())),
       settings: { passwordWritebackEnabled: false },
       audit: { record: (event) => audit.push(event) },
     };
   });
 
   function clientFor(agent: Agent, options: { query?: string } = {}): DialogTestClient {
-    const sut = new ResetPasswordDialog(deps, pino({ level: 'silent' }));
+    const sut = new ResetPasswordDialog(deps, requesterOf, pino({ level: 'silent' }));
     // Every activity arrives as Teams would address it: from this agent, in their 1:1 chat with the bot.
     const asTeamsPersonalChat = new MiddlewareSet(async (context, next) => {
       const chat = personalChatWith(agent);

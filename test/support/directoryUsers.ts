@@ -1,4 +1,4 @@
-import type { DirectoryUser } from '../../bot/directory/types';
+import type { DirectoryUser } from '../../core/directory';
 
 /** A directory user as the bot reads it: Megan Bowen, an ordinary cloud member, unless overridden. */
 export function directoryUser(overrides: Partial<DirectoryUser> = {}): DirectoryUser {

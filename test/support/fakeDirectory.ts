@@ -6,7 +6,9 @@ import type {
   RoleAssignableGroup,
   RoleAssignment,
   UserSearchResult,
-} from '../../bot/directory/types';
+} from '../../core/directory';
+import { AgentFacingError } from '../../core/errors';
+import { toAgentFacingError } from '../../graph/graphErrors';
 import { directoryUser } from './directoryUsers';
 
 export const ROLE = {
@@ -79,8 +81,12 @@ export class FakeDirectory implements Directory {
     );
   }
 
+  /**
+   * Injected failures leave the way the Graph adapter's would: mapped to an `AgentFacingError` (the directory
+   * port's only failure), so a test can inject the raw Graph or network error it means.
+   */
   private failIfAsked(method: keyof Directory): void {
-    if (method in this.failures) throw this.failures[method];
+    if (method in this.failures) throw toAgentFacingError(this.failures[method], `call ${method}`);
   }
 
   findUsers(query: string, limit: number): Promise<UserSearchResult> {
@@ -98,7 +104,9 @@ export class FakeDirectory implements Directory {
   getUser(id: string): Promise<DirectoryUser> {
     this.failIfAsked('getUser');
     const found = this.users.get(id);
-    if (!found) return Promise.reject(new Error(`no user ${id}`));
+    if (!found) {
+      return Promise.reject(new AgentFacingError('UserNotFound', `No user ${id}.`, 'Search again.'));
+    }
     return Promise.resolve(found);
   }
 

@@ -1,0 +1,29 @@
+import type { PasswordDeliveryOutcome, SessionsOutcome } from './resets/outcomes';
+
+/**
+ * One record per decision the bot takes on someone's password, for the security team. Entra's own audit
+ * log names only the bot's service principal for an app-only reset; this record names the agent who
+ * asked. It carries ids and outcomes, never a password.
+ */
+export interface AuditEvent {
+  action: 'reset-refused' | 'reset-cancelled' | 'reset-succeeded' | 'reset-failed' | 'card-action-rejected';
+  requesterAadObjectId: string | undefined;
+  targetId?: string;
+  targetUserPrincipalName?: string;
+  /** Policy rule or error kind behind a refusal or failure. */
+  reason?: string;
+  graphRequestId?: string;
+  /** A failed reset whose request may still have been applied (no answer from Graph, or a 5xx). */
+  outcomeUnknown?: boolean;
+  sessions?: SessionsOutcome;
+  /** Why signing the user out failed, with Graph's request-id, when it did. */
+  sessionsFailure?: { reason: string; graphRequestId?: string };
+  passwordDelivery?: PasswordDeliveryOutcome;
+  requireMfa?: boolean;
+  conversationType?: string;
+}
+
+/** Where audit records go (today structured log lines; see `bot/auditLog.ts`). */
+export interface AuditSink {
+  record(event: AuditEvent): void;
+}

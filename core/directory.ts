@@ -1,0 +1,85 @@
+/**
+ * What the bot knows about directory objects. Shapes follow Microsoft Graph v1.0 (`user`, `domain`,
+ * `unifiedRoleAssignment`), trimmed to the properties the reset decision and the cards need.
+ */
+
+/** One identity a user signs in with (Graph `objectIdentity`). */
+export interface SignInIdentity {
+  signInType: string;
+  issuer: string;
+  issuerAssignedId: string | null;
+}
+
+export interface DirectoryUser {
+  id: string;
+  displayName: string;
+  userPrincipalName: string;
+  mail: string | null;
+  givenName: string | null;
+  surname: string | null;
+  jobTitle: string | null;
+  department: string | null;
+  accountEnabled: boolean;
+  /** `Member` or `Guest`; independent of where the credentials live. */
+  userType: string;
+  /** `Invitation` for B2B guests, null for ordinary members. */
+  creationType: string | null;
+  /** `PendingAcceptance` or `Accepted` for invited users, else null. */
+  externalUserState: string | null;
+  identities: SignInIdentity[];
+  /** true: mastered in on-premises AD; null: never synced; false: formerly synced. */
+  onPremisesSyncEnabled: boolean | null;
+  /** true when the user is in a restricted-management administrative unit. */
+  isManagementRestricted: boolean | null;
+  lastPasswordChangeDateTime: string | null;
+}
+
+/** A directory role held by a principal, directly or through a group, active or PIM-eligible. */
+export interface RoleAssignment {
+  /** The role's template id (equal to roleDefinitionId for built-in roles). */
+  roleDefinitionId: string;
+  /** `/` for tenant-wide, `/administrativeUnits/{id}` for an administrative-unit scope. */
+  directoryScopeId: string;
+  kind: 'active' | 'eligible';
+}
+
+/** A role-assignable group the user is a member of (members of these are protected like admins). */
+export interface RoleAssignableGroup {
+  id: string;
+  displayName: string;
+}
+
+export interface Domain {
+  id: string;
+  authenticationType: 'Managed' | 'Federated';
+}
+
+export interface UserSearchResult {
+  users: DirectoryUser[];
+  /** true when the directory holds more matches than were returned. */
+  hasMore: boolean;
+}
+
+export interface PasswordResetOptions {
+  /** Ask for MFA before the forced change (`forceChangePasswordNextSignInWithMfa`). */
+  requireMfa: boolean;
+}
+
+/**
+ * The directory as the use cases need it (a port; `graph/graphDirectory.ts` implements it over Microsoft
+ * Graph). Every method throws an `AgentFacingError` (core/errors) on failure and nothing else, carrying
+ * Graph's request-id when there was one.
+ */
+export interface Directory {
+  /** Exact UPN or mail match first, then display name / given name / surname prefix. */
+  findUsers(query: string, limit: number): Promise<UserSearchResult>;
+  getUser(id: string): Promise<DirectoryUser>;
+  /** Active (direct and group-based, any scope) and PIM-eligible role assignments. */
+  getRoleAssignments(principalId: string): Promise<RoleAssignment[]>;
+  getRoleAssignableGroups(userId: string): Promise<RoleAssignableGroup[]>;
+  /** null when the name is not a verified domain of the tenant (Graph 404). */
+  getDomain(name: string): Promise<Domain | null>;
+  /** PATCH passwordProfile with forceChangePasswordNextSignIn (or ...WithMfa). */
+  resetPassword(userId: string, temporaryPassword: string, options: PasswordResetOptions): Promise<void>;
+  revokeSignInSessions(userId: string): Promise<void>;
+}

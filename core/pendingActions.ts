@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+
+/**
+ * Server-side records behind the buttons of our cards. A card carries only an unguessable id; who may
+ * click, on which user, and whether the click is still valid are decided from these records, never from
+ * what the card sends back (anyone can forge a card payload).
+ */
+interface PendingActionBase {
+  id: string;
+  /** Entra object id of the agent who asked; the only person whose click counts. */
+  requesterAadObjectId: string;
+  requesterName: string;
+  conversationId: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** A list of matching users shown for the agent to pick one. */
+export interface PendingSelection extends PendingActionBase {
+  kind: 'selection';
+  candidateIds: string[];
+}
+
+/** A confirmation card waiting for Reset password or Cancel. */
+export interface PendingReset extends PendingActionBase {
+  kind: 'reset';
+  targetId: string;
+  targetDisplayName: string;
+  targetUserPrincipalName: string;
+}
+
+export type PendingAction = PendingSelection | PendingReset;
+type NewPendingAction<T extends PendingAction> = Omit<T, 'id' | 'createdAt' | 'expiresAt'>;
+
+/** A pending action as a store keeps it: `version` changes on every write (an eTag). */
+export interface StoredPendingAction {
+  action: PendingAction;
+  usedAt: string | null;
+  version: string;
+}
+
+/**
+ * The port a store of pending actions implements (`storage/`). `markUsed` is a conditional write: it
+ * succeeds only if the record is still at the version that was read, so two clicks racing, even on two
+ * instances sharing the store, cannot both win. A lost race is the answer `'conflict'`, never an exception.
+ */
+export interface PendingActionStore {
+  /** Writes a new record (ids are fresh UUIDs, so it never overwrites one). */
+  add(action: PendingAction): Promise<void>;
+  /** null when there is no such record. */
+  read(id: string): Promise<StoredPendingAction | null>;
+  markUsed(read: StoredPendingAction, usedAt: string): Promise<'marked' | 'conflict'>;
+}
+
+export type ClaimFailureReason = 'unknown' | 'not-requester' | 'expired' | 'already-used';
+
+export type ClaimResult<T extends PendingAction> =
+  { claimed: true; action: T } | { claimed: false; reason: ClaimFailureReason };
+
+/** Confirmation cards outlive a coffee break, not a working day. */
+export const PENDING_ACTION_LIFETIME_MS = 15 * 60 * 1000;
+
+/** The rules of pending actions (who, once, until when) over any store. */
+export class PendingActions {
+  constructor(
+    private readonly store: PendingActionStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async create<T extends PendingAction>(fields: NewPendingAction<T>): Promise<T> {
+    const createdAt = this.now();
+    const action = {
+      ...fields,
+      id: randomUUID(),
+      createdAt: createdAt.toISOString(),
+      expiresAt: new Date(createdAt.getTime() + PENDING_ACTION_LIFETIME_MS).toISOString(),
+    } as T;
+    await this.store.add(action);
+    return action;
+  }
+
+  /**
+   * Marks the action used, once: a second click, a click on an old card, a click by someone else or a
+   * forged id gets a reason instead. Someone else's click and an expired card leave the record as it was, so
+   * the requester's own click still counts.
+   */
+  async claimOnce<K extends PendingAction['kind']>(
+    kind: K,
+    id: string,
+    clickerAadObjectId: string | undefined,
+  ): Promise<ClaimResult<Extract<PendingAction, { kind: K }>>> {
+    if (!isPendingActionId(id)) return { claimed: false, reason: 'unknown' };
+    const stored = await this.store.read(id);
+    if (!stored || stored.action.kind !== kind) return { claimed: false, reason: 'unknown' };
+    if (clickerAadObjectId === undefined || stored.action.requesterAadObjectId !== clickerAadObjectId) {
+      return { claimed: false, reason: 'not-requester' };
+    }
+    if (stored.usedAt !== null) return { claimed: false, reason: 'already-used' };
+    if (Date.parse(stored.action.expiresAt) <= this.now().getTime()) {
+      return { claimed: false, reason: 'expired' };
+    }
+    const marked = await this.store.markUsed(stored, this.now().toISOString());
+    if (marked === 'conflict') return { claimed: false, reason: 'already-used' };
+    return { claimed: true, action: stored.action as Extract<PendingAction, { kind: K }> };
+  }
+}
+
+/** Ids are random UUIDs; anything else cannot be ours and never reaches the store as a key. */
+const ACTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+export function isPendingActionId(value: unknown): value is string {
+  return typeof value === 'string' && ACTION_ID.test(value);
+}

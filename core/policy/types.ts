@@ -1,0 +1,42 @@
+import type { DirectoryUser, Domain, RoleAssignableGroup, RoleAssignment } from '../directory';
+
+/** The helpdesk agent asking for a reset, as the directory describes them. */
+export interface RequesterProfile {
+  user: DirectoryUser;
+  roles: RoleAssignment[];
+}
+
+/** The user whose password would be reset, with everything the rules look at. */
+export interface TargetProfile {
+  user: DirectoryUser;
+  roles: RoleAssignment[];
+  roleAssignableGroups: RoleAssignableGroup[];
+  /** The domain of the user's UPN; null when the UPN's domain is not a verified domain of the tenant. */
+  domain: Domain | null;
+}
+
+export interface PolicySettings {
+  /** The deployment declares that Entra Connect password writeback is on (synced users may be reset). */
+  passwordWritebackEnabled: boolean;
+}
+
+export type RefusalRule =
+  | 'requester-not-admin'
+  | 'target-role-protected'
+  | 'role-assignable-group'
+  | 'restricted-management-unit'
+  | 'external-identity'
+  | 'pending-invitation'
+  | 'federated-domain'
+  | 'on-premises-synced'
+  | 'self-reset';
+
+export interface Refusal {
+  rule: RefusalRule;
+  /** What the rule is, in plain words, naming what protects the user (e.g. the role). */
+  reason: string;
+  /** What the agent can do instead. */
+  nextStep: string;
+}
+
+export type PolicyDecision = { allowed: true; warnings: string[] } | { allowed: false; refusal: Refusal };

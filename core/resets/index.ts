@@ -1,0 +1,7 @@
+/** The password-reset use cases, in the order a requester meets them. */
+export { checkRequesterMayUseBot } from './checkRequester';
+export { findResetTarget, MAX_CANDIDATES } from './findResetTarget';
+export { pickUser, prepareReset } from './prepareReset';
+export { confirmReset } from './confirmReset';
+export { cancelReset } from './cancelReset';
+export type * from './outcomes';

@@ -1,0 +1,94 @@
+import type { AuditSink } from '../audit';
+import type { Directory, DirectoryUser } from '../directory';
+import type { AgentFacingError } from '../errors';
+import type { ClaimFailureReason, PendingActions, PendingReset, PendingSelection } from '../pendingActions';
+import type { PolicySettings, Refusal, TargetProfile } from '../policy/types';
+
+/**
+ * The words of the password-reset use cases: who asks, what they need, and every result they can give. Every
+ * expected failure is a result (a refusal, a rejected click, a failed directory step); an exception is a bug.
+ */
+
+/** The person asking for a reset, as Teams identifies them: by Entra object id, never by a name or typed text. */
+export interface Requester {
+  aadObjectId: string | undefined;
+  name: string;
+}
+
+export interface ResetDependencies {
+  directory: Directory;
+  pendingActions: PendingActions;
+  settings: PolicySettings;
+  audit: AuditSink;
+}
+
+/** A directory step failed; `doing` says what the bot was doing, in plain words ("search the directory"). */
+export interface StepFailure {
+  kind: 'failed';
+  error: AgentFacingError;
+  doing: string;
+}
+
+export type Refused = { kind: 'refused'; refusal: Refusal };
+
+export type ClaimFailure = ClaimFailureReason | 'not-a-candidate';
+
+/** A click that counts for nothing: the card stays as it was. */
+export type Rejected = { kind: 'rejected'; reason: ClaimFailure };
+
+/** May this person use the bot at all? */
+export type RequesterCheck = { kind: 'allowed' } | Refused | StepFailure;
+
+/** A confirmation ready to show, or why not. */
+export type Preparation =
+  { kind: 'ready'; pending: PendingReset; target: TargetProfile; warnings: string[] } | Refused | StepFailure;
+
+/** What a typed name led to: nobody, a choice, or a prepared reset. */
+export type TargetSearch =
+  | { kind: 'invalid-query' }
+  | { kind: 'none'; query: string }
+  | {
+      kind: 'choose';
+      query: string;
+      selection: PendingSelection;
+      candidates: DirectoryUser[];
+      /** The directory holds more matches than `candidates`. */
+      hasMore: boolean;
+    }
+  | Preparation;
+
+export type SessionsOutcome = 'revoked' | 'not-requested' | 'failed';
+export type PasswordDeliveryOutcome = 'delivered' | 'failed';
+
+export interface ResetOptions {
+  revokeSessions: boolean;
+  requireMfa: boolean;
+}
+
+export type ResetOutcome =
+  | Rejected
+  | { kind: 'refused'; pending: PendingReset; refusal: Refusal }
+  /** The password was not changed, or (`outcomeUnknown`) Graph could not tell us whether it was. */
+  | { kind: 'failed'; pending: PendingReset; error: AgentFacingError; outcomeUnknown: boolean }
+  | {
+      kind: 'done';
+      pending: PendingReset;
+      completedAt: string;
+      sessions: SessionsOutcome;
+      /** Why signing the user out failed, when it did. */
+      sessionsError?: AgentFacingError;
+      passwordDelivery: PasswordDeliveryOutcome;
+      requireMfa: boolean;
+    };
+
+export type CancelOutcome = { kind: 'cancelled'; pending: PendingReset; cancelledAt: string } | Rejected;
+
+/**
+ * Hands the temporary password to the requester privately; the only place it ever goes. Rejects when it
+ * could not be delivered.
+ */
+export type PasswordCourier = (
+  temporaryPassword: string,
+  pending: PendingReset,
+  requireMfa: boolean,
+) => Promise<void>;

@@ -1,0 +1,68 @@
+import type { PendingReset } from '../pendingActions';
+import { decideReset } from '../policy/resetPolicy';
+import type { RequesterProfile } from '../policy/types';
+import { loadRequesterProfile, loadTargetProfile } from '../profiles';
+import type { Preparation, Rejected, Requester, ResetDependencies } from './outcomes';
+import { attempt, failed, rejected, unidentifiedRequester } from './steps';
+
+const CHECK_RESET = 'check whether this reset is allowed';
+
+/**
+ * Decides whether this requester may reset this user and, if so, records the pending confirmation.
+ * `requesterProfile` is the requester as already read in this turn, so that it is not read twice.
+ */
+export async function prepareReset(
+  requester: Requester,
+  targetId: string,
+  conversationId: string,
+  deps: ResetDependencies,
+  requesterProfile?: RequesterProfile,
+): Promise<Preparation> {
+  const aadObjectId = requester.aadObjectId;
+  if (!aadObjectId) return { kind: 'refused', refusal: unidentifiedRequester() };
+  const [requesterRead, targetRead] = await Promise.all([
+    requesterProfile
+      ? { ok: true as const, value: requesterProfile }
+      : attempt(() => loadRequesterProfile(deps.directory, aadObjectId)),
+    attempt(() => loadTargetProfile(deps.directory, targetId)),
+  ]);
+  if (!requesterRead.ok) return failed(requesterRead.error, CHECK_RESET);
+  if (!targetRead.ok) return failed(targetRead.error, CHECK_RESET);
+  const target = targetRead.value;
+
+  const decision = decideReset(requesterRead.value, target, deps.settings); // the "Who can reset passwords" table and the seed's rules
+  if (!decision.allowed) {
+    deps.audit.record({
+      action: 'reset-refused',
+      requesterAadObjectId: aadObjectId,
+      targetId: target.user.id,
+      targetUserPrincipalName: target.user.userPrincipalName,
+      reason: decision.refusal.rule,
+    });
+    return { kind: 'refused', refusal: decision.refusal };
+  }
+  const pending = await deps.pendingActions.create<PendingReset>({
+    kind: 'reset',
+    requesterAadObjectId: aadObjectId,
+    requesterName: requester.name,
+    conversationId,
+    targetId: target.user.id,
+    targetDisplayName: target.user.displayName,
+    targetUserPrincipalName: target.user.userPrincipalName,
+  });
+  return { kind: 'ready', pending, target, warnings: decision.warnings };
+}
+
+/** The requester picked one of the offered users: only one of those, only once, only the one who asked. */
+export async function pickUser(
+  requester: Requester,
+  selectionId: string,
+  userId: string,
+  conversationId: string,
+  deps: ResetDependencies,
+): Promise<Preparation | Rejected> {
+  const claim = await deps.pendingActions.claimOnce('selection', selectionId, requester.aadObjectId);
+  if (!claim.claimed) return rejected(claim.reason, requester, deps.audit);
+  if (!claim.action.candidateIds.includes(userId)) return rejected('not-a-candidate', requester, deps.audit);
+  return prepareReset(requester, userId, conversationId, deps);
+}

@@ -1,0 +1,210 @@
+import { AgentFacingError } from '../core/errors';
+
+/**
+ * The parts of the Graph SDK's `GraphError` this mapping reads. Matched by shape rather than `instanceof` so a
+ * second copy of the SDK in node_modules cannot make a Graph failure look like an unknown one.
+ */
+interface GraphErrorLike {
+  statusCode: number;
+  code?: string | null;
+  message: string;
+  requestId?: string | null;
+  headers?: unknown;
+}
+
+/** Error names `@azure/identity` uses when the bot cannot get its own token from Entra. */
+const SIGN_IN_FAILURES = new Set([
+  'AuthenticationError',
+  'AggregateAuthenticationError',
+  'CredentialUnavailableError',
+  'AuthenticationRequiredError',
+]);
+
+const CONTACT_BOT_ADMIN = "Contact the team that runs this bot and give them the support id, if there's one.";
+const TRY_AGAIN_LATER =
+  'Try again in a few minutes. If it keeps failing, contact the team that runs this bot.';
+
+/**
+ * Maps any failure of a Graph call onto what the agent can act on. `action` says what the bot was doing in
+ * plain words ("reset the password"). Messages are written here, never copied from Graph: Graph's own
+ * messages are for developers and may echo what the request carried.
+ */
+export function toAgentFacingError(error: unknown, action: string): AgentFacingError {
+  if (error instanceof AgentFacingError) {
+    return error;
+  }
+  const mapped = mapFailure(error, action);
+  return new AgentFacingError(mapped.kind, mapped.message, mapped.nextStep, mapped.requestId, {
+    cause: error,
+    outcomeUnknown: mayHaveBeenApplied(error),
+  });
+}
+
+function mapFailure(error: unknown, action: string): AgentFacingError {
+  // Before the Graph check: @azure/identity's AuthenticationError also carries a `statusCode` (Entra's).
+  if (error instanceof Error && SIGN_IN_FAILURES.has(error.name)) {
+    return botSignInFailed(action);
+  }
+  if (isGraphErrorLike(error)) {
+    return fromGraphError(error, action);
+  }
+  return unavailable(action);
+}
+
+/** A Graph response the bot cannot read is treated like Graph being down: fail closed, never crash or allow. */
+export function malformedGraphResponse(action: string, requestId?: string): AgentFacingError {
+  return new AgentFacingError(
+    'GraphUnavailable',
+    `Microsoft Graph sent an answer the bot could not read while trying to ${action}.`,
+    TRY_AGAIN_LATER,
+    requestId,
+  );
+}
+
+function fromGraphError(error: GraphErrorLike, action: string): AgentFacingError {
+  const requestId = requestIdOf(error);
+  const { statusCode, code } = error;
+  if (statusCode === -1) {
+    // No HTTP response: the SDK wraps network failures and credential failures alike; the name tells which.
+    return typeof code === 'string' && SIGN_IN_FAILURES.has(code)
+      ? botSignInFailed(action)
+      : unavailable(action);
+  }
+  if (statusCode === 401) {
+    return botSignInFailed(action, requestId);
+  }
+  if (statusCode === 403 && code === 'Authorization_RequestDenied') {
+    return new AgentFacingError(
+      'NotAllowed',
+      `Microsoft Entra ID refused to let the bot ${action}: the bot's directory role does not cover this user.`,
+      'Ask an administrator with a higher role (for example a Privileged Authentication Administrator) ' +
+        'to do it in the Microsoft Entra admin center.',
+      requestId,
+    );
+  }
+  if (statusCode === 404 && code === 'Request_ResourceNotFound') {
+    return new AgentFacingError(
+      'UserNotFound',
+      'That user was not found in the directory. They may have been deleted or renamed.',
+      'Search for the user again.',
+      requestId,
+    );
+  }
+  if (statusCode === 400 && code === 'Request_BadRequest') {
+    const refinement = badRequestKind(error.message);
+    if (refinement === 'password') {
+      return new AgentFacingError(
+        'PasswordRejected',
+        'Microsoft Entra ID did not accept the generated temporary password.',
+        'Try the reset again: the bot will generate a different password.',
+        requestId,
+      );
+    }
+    if (refinement === 'on-premises') {
+      return new AgentFacingError(
+        'OnPremisesMastered',
+        "This user's account is managed in on-premises Active Directory, so its password cannot be changed in the cloud.",
+        'Reset the password in on-premises Active Directory, or ask your administrators to turn on password writeback.',
+        requestId,
+      );
+    }
+  }
+  if (statusCode === 429 || (statusCode === 503 && code === 'Request_ThrottledTemporarily')) {
+    return new AgentFacingError(
+      'Throttled',
+      `Microsoft Graph is busy and asked the bot to slow down, so it could not ${action}.`,
+      retryAdvice(error),
+      requestId,
+    );
+  }
+  if (statusCode >= 400 && statusCode < 500) {
+    return new AgentFacingError(
+      'GraphUnavailable',
+      `Microsoft Graph did not accept the bot's request to ${action}.`,
+      CONTACT_BOT_ADMIN,
+      requestId,
+    );
+  }
+  return unavailable(action, requestId);
+}
+
+/**
+ * Graph says not to branch on `message`, but both failures of a password PATCH come back as 400
+ * `Request_BadRequest` and only the message tells them apart. The match is narrow (phrases of the observed
+ * messages); anything else stays a generic failure rather than a wrong explanation.
+ */
+function badRequestKind(message: string): 'password' | 'on-premises' | null {
+  if (/password complexity|does not comply with password/i.test(message)) {
+    return 'password';
+  }
+  if (/on-premises mastered|directory sync objects/i.test(message)) {
+    return 'on-premises';
+  }
+  return null;
+}
+
+function retryAdvice(error: GraphErrorLike): string {
+  const retryAfter = Number(headerOf(error, 'retry-after') ?? NaN);
+  if (Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 3600) {
+    const minutes = Math.ceil(retryAfter / 60);
+    return `Wait about ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`;
+  }
+  return 'Wait a minute and try again.';
+}
+
+function botSignInFailed(action: string, requestId?: string): AgentFacingError {
+  return new AgentFacingError(
+    'GraphUnavailable',
+    `The bot could not sign in to Microsoft Entra ID, so it could not ${action}.`,
+    CONTACT_BOT_ADMIN,
+    requestId,
+  );
+}
+
+function unavailable(action: string, requestId?: string): AgentFacingError {
+  return new AgentFacingError(
+    'GraphUnavailable',
+    `The bot could not reach Microsoft Graph to ${action}.`,
+    TRY_AGAIN_LATER,
+    requestId,
+  );
+}
+
+function requestIdOf(error: GraphErrorLike): string | undefined {
+  const id = error.requestId ?? headerOf(error, 'request-id');
+  // Only an id-shaped value travels on: it is shown to the agent and written to logs.
+  return typeof id === 'string' && /^[0-9A-Za-z-]{1,64}$/.test(id) ? id : undefined;
+}
+
+function headerOf(error: GraphErrorLike, name: string): string | null {
+  const headers = error.headers;
+  return headers instanceof Headers ? headers.get(name) : null;
+}
+
+function isGraphErrorLike(error: unknown): error is GraphErrorLike {
+  if (!(error instanceof Error)) {
+    return false;
+  }
+  const candidate = error as Partial<Record<keyof GraphErrorLike, unknown>>;
+  return (
+    typeof candidate.statusCode === 'number' &&
+    (candidate.code === null || candidate.code === undefined || typeof candidate.code === 'string') &&
+    (candidate.requestId === null ||
+      candidate.requestId === undefined ||
+      typeof candidate.requestId === 'string')
+  );
+}
+
+/**
+ * Whether a failed write may still have been applied: true when no HTTP answer came back (a dropped
+ * connection, a timeout) or Graph answered 5xx, false when Graph answered 4xx or the bot never got a token.
+ */
+export function mayHaveBeenApplied(error: unknown): boolean {
+  if (error instanceof AgentFacingError) return error.outcomeUnknown;
+  if (error instanceof Error && SIGN_IN_FAILURES.has(error.name)) return false;
+  if (isGraphErrorLike(error)) {
+    if (error.statusCode === -1) return !(typeof error.code === 'string' && SIGN_IN_FAILURES.has(error.code));
+    return error.statusCode >= 500;
+  }
+  return true;
+}

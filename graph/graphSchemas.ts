@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import type { DirectoryUser } from '../core/directory';
+
+/**
+ * What the bot accepts from Graph. Graph responses are input like any other: a field the reset rules read must
+ * be present with the right type, or the whole answer is refused (and the reset with it).
+ */
+
+/** The properties `DirectoryUser` needs; `$select`ed explicitly because most are not returned by default. */
+export const USER_SELECT = [
+  'id',
+  'displayName',
+  'userPrincipalName',
+  'mail',
+  'givenName',
+  'surname',
+  'jobTitle',
+  'department',
+  'accountEnabled',
+  'userType',
+  'creationType',
+  'externalUserState',
+  'identities',
+  'onPremisesSyncEnabled',
+  'isManagementRestricted',
+  'lastPasswordChangeDateTime',
+] as const;
+
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? null);
+
+const identitySchema = z.object({
+  signInType: z.string(),
+  issuer: z.string(),
+  issuerAssignedId: optionalText,
+});
+
+/**
+ * Fields the resettability rules depend on (`userType`, `identities`, `onPremisesSyncEnabled`,
+ * `externalUserState`, `creationType`, `accountEnabled`) must be present: Graph returns every `$select`ed
+ * property, null when unset, so a missing one means the answer is not what we asked for.
+ * `isManagementRestricted` may be absent: Graph documents null/absent as "not restricted", and Entra enforces
+ * restricted management units on the bot's own calls anyway.
+ */
+export const userSchema = z
+  .object({
+    '@odata.type': z.string().optional(),
+    id: z.string().min(1),
+    displayName: optionalText,
+    userPrincipalName: z.string().min(1),
+    mail: optionalText,
+    givenName: optionalText,
+    surname: optionalText,
+    jobTitle: optionalText,
+    department: optionalText,
+    accountEnabled: z.boolean(),
+    userType: z.string(),
+    creationType: z.string().nullable(),
+    externalUserState: z.string().nullable(),
+    identities: z.array(identitySchema),
+    onPremisesSyncEnabled: z.boolean().nullable(),
+    isManagementRestricted: z
+      .boolean()
+      .nullish()
+      .transform((value) => value ?? null),
+    lastPasswordChangeDateTime: optionalText,
+  })
+  .transform((user): { odataType: string | undefined; user: DirectoryUser } => ({
+    odataType: user['@odata.type'],
+    user: {
+      id: user.id,
+      // Graph allows a user without a display name; the UPN is what the cards can show instead.
+      displayName: user.displayName ?? user.userPrincipalName,
+      userPrincipalName: user.userPrincipalName,
+      mail: user.mail,
+      givenName: user.givenName,
+      surname: user.surname,
+      jobTitle: user.jobTitle,
+      department: user.department,
+      accountEnabled: user.accountEnabled,
+      userType: user.userType,
+      creationType: user.creationType,
+      externalUserState: user.externalUserState,
+      identities: user.identities,
+      onPremisesSyncEnabled: user.onPremisesSyncEnabled,
+      isManagementRestricted: user.isManagementRestricted,
+      lastPasswordChangeDateTime: user.lastPasswordChangeDateTime,
+    },
+  }));
+
+/** An item of a directory-object list, read loosely first so agent identities can be dropped before checks. */
+export const listedObjectSchema = z.object({ '@odata.type': z.string().optional() }).passthrough();
+
+/** One page of an OData collection. */
+export function pageSchema<T extends z.ZodTypeAny>(item: T) {
+  return z.object({
+    value: z.array(item),
+    '@odata.nextLink': z.string().optional(),
+  });
+}
+
+/** Both `unifiedRoleAssignment` and `unifiedRoleEligibilityScheduleInstance` carry these. */
+export const roleRowSchema = z.object({
+  roleDefinitionId: z.string().min(1),
+  directoryScopeId: z.string().min(1),
+});
+
+/** An entry of `transitiveMemberOf`: groups, directory roles, administrative units. */
+export const memberOfSchema = z.object({
+  '@odata.type': z.string().optional(),
+  id: z.string().min(1),
+  displayName: optionalText,
+  isAssignableToRole: z.boolean().nullish(),
+});
+
+export const domainSchema = z.object({
+  id: z.string().min(1),
+  authenticationType: z.enum(['Managed', 'Federated']),
+});

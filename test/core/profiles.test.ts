@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import sinon from 'sinon';
+import { AgentFacingError } from '../../core/errors';
+import { upnDomain } from '../../core/directoryIds';
+import { loadRequesterProfile, loadTargetProfile } from '../../core/profiles';
+import type {
+  Directory,
+  DirectoryUser,
+  Domain,
+  PasswordResetOptions,
+  RoleAssignableGroup,
+  RoleAssignment,
+  UserSearchResult,
+} from '../../core/directory';
+import { directoryUser } from '../support/directoryUsers';
+
+const MEGAN = 'e1a00000-0000-4000-8000-000000000002';
+
+function stubDirectory() {
+  return {
+    findUsers: sinon.stub<[string, number], Promise<UserSearchResult>>(),
+    getUser: sinon.stub<[string], Promise<DirectoryUser>>().resolves(directoryUser()),
+    getRoleAssignments: sinon
+      .stub<[string], Promise<RoleAssignment[]>>()
+      .resolves([{ roleDefinitionId: 'r', directoryScopeId: '/', kind: 'active' }]),
+    getRoleAssignableGroups: sinon
+      .stub<[string], Promise<RoleAssignableGroup[]>>()
+      .resolves([{ id: 'g', displayName: 'Tier0' }]),
+    getDomain: sinon
+      .stub<[string], Promise<Domain | null>>()
+      .resolves({ id: 'contoso.com', authenticationType: 'Managed' }),
+    resetPassword: sinon.stub<[string, string, PasswordResetOptions], Promise<void>>(),
+    revokeSignInSessions: sinon.stub<[string], Promise<void>>(),
+  } satisfies Directory;
+}
+
+describe('loadTargetProfile', () => {
+  it("gathers the user, their roles, role-assignable groups and their UPN's domain", async () => {
+    const directory = stubDirectory();
+
+    const profile = await loadTargetProfile(directory, MEGAN);
+
+    assert.deepEqual(profile, {
+      user: directoryUser(),
+      roles: [{ roleDefinitionId: 'r', directoryScopeId: '/', kind: 'active' }],
+      roleAssignableGroups: [{ id: 'g', displayName: 'Tier0' }],
+      domain: { id: 'contoso.com', authenticationType: 'Managed' },
+    });
+    sinon.assert.calledWith(directory.getDomain, 'contoso.com');
+    sinon.assert.calledWith(directory.getRoleAssignments, MEGAN);
+  });
+
+  it('reads roles and groups without waiting for the user', async () => {
+    const directory = stubDirectory();
+    let releaseUser: () => void = () => undefined;
+    directory.getUser.returns(new Promise((resolve) => (releaseUser = () => resolve(directoryUser()))));
+
+    const loading = loadTargetProfile(directory, MEGAN);
+    await Promise.resolve();
+    sinon.assert.calledOnce(directory.getRoleAssignments);
+    sinon.assert.calledOnce(directory.getRoleAssignableGroups);
+    releaseUser();
+    await loading;
+  });
+
+  it('resolves a UPN to the object id before reading roles', async () => {
+    const directory = stubDirectory();
+
+    await loadTargetProfile(directory, 'meganb@contoso.com');
+
+    sinon.assert.calledWith(directory.getRoleAssignments, MEGAN);
+    sinon.assert.calledWith(directory.getRoleAssignableGroups, MEGAN);
+  });
+
+  it('fails as a whole when any read fails, so no rule is evaluated on partial data', async () => {
+    const directory = stubDirectory();
+    directory.getRoleAssignableGroups.rejects(new AgentFacingError('GraphUnavailable', 'down', 'later'));
+
+    await assert.rejects(loadTargetProfile(directory, MEGAN), { kind: 'GraphUnavailable' });
+  });
+});
+
+describe('loadRequesterProfile', () => {
+  it('reads the agent and their roles by Entra object id', async () => {
+    const directory = stubDirectory();
+
+    const profile = await loadRequesterProfile(directory, MEGAN);
+
+    assert.equal(profile.user.id, MEGAN);
+    assert.equal(profile.roles.length, 1);
+    sinon.assert.calledWith(directory.getUser, MEGAN);
+    sinon.assert.calledWith(directory.getRoleAssignments, MEGAN);
+  });
+
+  it('fails when the roles cannot be read', async () => {
+    const directory = stubDirectory();
+    directory.getRoleAssignments.rejects(new AgentFacingError('Throttled', 'busy', 'wait'));
+
+    await assert.rejects(loadRequesterProfile(directory, MEGAN), { kind: 'Throttled' });
+  });
+});
+
+describe('upnDomain', () => {
+  it('takes the part after the last @, lower-cased', () => {
+    assert.equal(upnDomain('pat_fabrikam.com#EXT#@Contoso.onmicrosoft.com'), 'contoso.onmicrosoft.com');
+  });
+});

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import sinon from 'sinon';
+import {
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  ManagedIdentityCredential,
+} from '@azure/identity';
+import { createGraphClient, type GraphConnectionConfig } from '../../graph/graphClient';
+
+const TENANT = '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e';
+const CLIENT = '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7';
+const SIMULATOR: GraphConnectionConfig = {
+  tenantId: TENANT,
+  clientId: CLIENT,
+  clientSecret: 'sim-demo-client-secret',
+  authorityHost: 'https://127.0.0.1:8443',
+  graphBaseUrl: 'https://127.0.0.1:8443/',
+};
+
+function token(value: string) {
+  return { token: value, expiresOnTimestamp: Date.now() + 3_600_000 };
+}
+
+function urlOf(input: Parameters<typeof fetch>[0]): string {
+  return input instanceof Request ? input.url : input instanceof URL ? input.href : input;
+}
+
+function authorizationOf(init: RequestInit | undefined): string | null {
+  return new Headers(init?.headers).get('authorization');
+}
+
+describe('createGraphClient', () => {
+  let fetchStub: sinon.SinonStub<Parameters<typeof fetch>, ReturnType<typeof fetch>>;
+
+  beforeEach(() => {
+    fetchStub = sinon
+      .stub(globalThis, 'fetch')
+      .callsFake(() =>
+        Promise.resolve(new Response('{"value":[]}', { headers: { 'content-type': 'application/json' } })),
+      );
+  });
+
+  afterEach(() => sinon.restore());
+
+  it("sends the bot's token, for Graph's resource, to the configured host and port", async () => {
+    const getToken = sinon.stub(ClientSecretCredential.prototype, 'getToken').resolves(token('secret-token'));
+
+    await createGraphClient(SIMULATOR).api('/users').get();
+
+    const [url, init] = fetchStub.firstCall.args;
+    assert.equal(urlOf(url), 'https://127.0.0.1:8443/v1.0/users');
+    assert.equal(authorizationOf(init), 'Bearer secret-token');
+    sinon.assert.calledWith(getToken, ['https://graph.microsoft.com/.default']);
+  });
+
+  it('does not log requests (the SDK debug log would print the password PATCH)', async () => {
+    sinon.stub(ClientSecretCredential.prototype, 'getToken').resolves(token('secret-token'));
+    const log = sinon.stub(console, 'log');
+
+    await createGraphClient(SIMULATOR)
+      .api('/users/x')
+      .patch({ passwordProfile: { password: 'Pw-in-body-1!' } });
+
+    log.restore();
+    sinon.assert.notCalled(log);
+  });
+
+  it('asks a national cloud for a token of its own Graph resource', async () => {
+    const getToken = sinon.stub(ClientSecretCredential.prototype, 'getToken').resolves(token('gov'));
+
+    await createGraphClient({
+      ...SIMULATOR,
+      authorityHost: 'https://login.microsoftonline.us',
+      graphBaseUrl: 'https://graph.microsoft.us/',
+    })
+      .api('/users')
+      .get();
+
+    sinon.assert.calledWith(getToken, ['https://graph.microsoft.us/.default']);
+    assert.equal(urlOf(fetchStub.firstCall.args[0]), 'https://graph.microsoft.us/v1.0/users');
+  });
+
+  it('uses a client certificate when no secret is given', async () => {
+    const getToken = sinon
+      .stub(ClientCertificateCredential.prototype, 'getToken')
+      .resolves(token('cert-token'));
+
+    await createGraphClient({
+      ...SIMULATOR,
+      clientSecret: undefined,
+      clientCertificatePath: '/nonexistent/bot.pem',
+    })
+      .api('/users')
+      .get();
+
+    sinon.assert.calledOnce(getToken);
+    assert.equal(authorizationOf(fetchStub.firstCall.args[1]), 'Bearer cert-token');
+  });
+
+  it('falls back to a managed identity when neither a secret nor a certificate is given', async () => {
+    const getToken = sinon.stub(ManagedIdentityCredential.prototype, 'getToken').resolves(token('msi-token'));
+
+    await createGraphClient({
+      tenantId: TENANT,
+      authorityHost: 'https://login.microsoftonline.com',
+      graphBaseUrl: 'https://graph.microsoft.com/',
+    })
+      .api('/users')
+      .get();
+
+    sinon.assert.calledOnce(getToken);
+    assert.equal(authorizationOf(fetchStub.firstCall.args[1]), 'Bearer msi-token');
+  });
+
+  it('never sends the token to a host other than the configured one', async () => {
+    sinon.stub(ClientSecretCredential.prototype, 'getToken').resolves(token('secret-token'));
+
+    await createGraphClient(SIMULATOR).api('https://elsewhere.example/v1.0/users').get();
+
+    assert.equal(authorizationOf(fetchStub.firstCall.args[1]), null);
+  });
+
+  it('refuses http endpoints at start-up', () => {
+    assert.throws(
+      () => createGraphClient({ ...SIMULATOR, graphBaseUrl: 'http://127.0.0.1:8443/' }),
+      /graphBaseUrl must use https/,
+    );
+    assert.throws(
+      () => createGraphClient({ ...SIMULATOR, authorityHost: 'http://127.0.0.1:8443' }),
+      /authorityHost must use https/,
+    );
+    assert.throws(
+      () => createGraphClient({ ...SIMULATOR, authorityHost: 'not a url' }),
+      /authorityHost is not a valid URL/,
+    );
+  });
+
+  it('needs a client id with a secret', () => {
+    assert.throws(() => createGraphClient({ ...SIMULATOR, clientId: undefined }), /clientId is required/);
+  });
+});

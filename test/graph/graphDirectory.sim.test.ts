@@ -1,0 +1,231 @@
+import assert from 'node:assert/strict';
+import { GraphDirectory } from '../../graph/graphDirectory';
+import { loadRequesterProfile, loadTargetProfile } from '../../core/profiles';
+import { AgentFacingError } from '../../core/errors';
+import { createGraphClient } from '../../graph/graphClient';
+import { generateTemporaryPassword } from '../../core/passwords/temporaryPassword';
+import { decideReset } from '../../core/policy/resetPolicy';
+import { startSimulator, type RunningSimulator } from '../../simulator';
+
+/**
+ * GraphDirectory and createGraphClient against the simulated tenant, over HTTPS with real tokens. Run with
+ * NODE_EXTRA_CA_CERTS=.sim-state/ca.pem (prepared by `node dist/simulator/main.js --prepare-only`).
+ */
+const id = (nn: string): string => `e1a00000-0000-4000-8000-0000000000${nn}`;
+const ALEX = id('01');
+const MEGAN = id('02');
+const PATTI = id('05');
+const LEE_ELIGIBLE_GLOBAL_ADMIN = id('0c');
+const HELPDESK_ADMIN = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
+const GLOBAL_ADMIN = '62e90394-69f5-4237-9190-012177145e10';
+
+describe('GraphDirectory against the simulated tenant', function () {
+  this.timeout(30_000);
+
+  let simulator: RunningSimulator;
+  let sut: GraphDirectory;
+
+  async function control(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${simulator.url}/_sim/${path}`, {
+      method,
+      headers: { 'x-sim-control-key': simulator.controlKey, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    assert.ok(response.ok, `control ${method} ${path}: ${response.status}`);
+    return response.headers.get('content-type')?.includes('json')
+      ? ((await response.json()) as unknown)
+      : null;
+  }
+
+  before(async () => {
+    simulator = await startSimulator({ port: 0 });
+    sut = new GraphDirectory(
+      createGraphClient({
+        tenantId: simulator.tenantId,
+        clientId: '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7',
+        clientSecret: 'sim-demo-client-secret',
+        authorityHost: simulator.url,
+        graphBaseUrl: simulator.url,
+      }),
+    );
+  });
+
+  after(async () => {
+    await simulator?.close();
+  });
+
+  beforeEach(async () => {
+    await control('POST', 'reset');
+  });
+
+  it('finds users by the start of a name', async () => {
+    const result = await sut.findUsers('Megan', 10);
+
+    assert.deepEqual(result.users.map((u) => u.displayName).sort(), ['Megan Bowen', 'Megan Smith']);
+    assert.equal(result.hasMore, false);
+  });
+
+  it('finds a user by exact UPN first', async () => {
+    const result = await sut.findUsers('meganb@contoso.com', 5);
+
+    assert.equal(result.users[0]?.id, MEGAN);
+  });
+
+  it("finds a name with an apostrophe (O'Brien)", async () => {
+    const result = await sut.findUsers("Aoife O'Brien", 5);
+
+    assert.deepEqual(
+      result.users.map((u) => u.surname),
+      ["O'Brien"],
+    );
+  });
+
+  it('says there are more matches than the limit', async () => {
+    const result = await sut.findUsers('Alex', 2);
+
+    assert.equal(result.users.length, 2);
+    assert.equal(result.hasMore, true);
+  });
+
+  it('reads a guest by its #EXT# UPN', async () => {
+    const guest = await sut.getUser('benw_northwind.com#EXT#@contoso.onmicrosoft.com');
+
+    assert.equal(guest.id, id('14'));
+    assert.ok(guest.identities.some((i) => i.issuer === 'ExternalAzureAD'));
+  });
+
+  it("reads Alex's tenant-wide Helpdesk Administrator role", async () => {
+    const roles = await sut.getRoleAssignments(ALEX);
+
+    assert.deepEqual(roles, [{ roleDefinitionId: HELPDESK_ADMIN, directoryScopeId: '/', kind: 'active' }]);
+  });
+
+  it("reads Patti's active Global Administrator role", async () => {
+    const roles = await sut.getRoleAssignments(PATTI);
+
+    assert.ok(roles.some((r) => r.roleDefinitionId === GLOBAL_ADMIN && r.kind === 'active'));
+  });
+
+  it('reads a PIM-eligible Global Administrator as eligible', async () => {
+    const roles = await sut.getRoleAssignments(LEE_ELIGIBLE_GLOBAL_ADMIN);
+
+    assert.deepEqual(roles, [{ roleDefinitionId: GLOBAL_ADMIN, directoryScopeId: '/', kind: 'eligible' }]);
+  });
+
+  it('reads role-assignable groups a user is a member of, and ones a user owns', async () => {
+    assert.deepEqual(
+      (await sut.getRoleAssignableGroups(id('0d'))).map((g) => g.displayName),
+      ['Tier 0 Operators'],
+    );
+    assert.deepEqual(
+      (await sut.getRoleAssignableGroups(id('2a'))).map((g) => g.displayName),
+      ['Executive Assistants'],
+    );
+    assert.deepEqual(await sut.getRoleAssignableGroups(MEGAN), []);
+  });
+
+  it('reads domains, and null for one the tenant does not have', async () => {
+    assert.deepEqual(await sut.getDomain('fabrikam.com'), {
+      id: 'fabrikam.com',
+      authenticationType: 'Federated',
+    });
+    assert.equal(await sut.getDomain('example.org'), null);
+  });
+
+  it("resets Megan's password: the new one signs in and must be changed", async () => {
+    const password = generateTemporaryPassword();
+
+    await sut.resetPassword(MEGAN, password, { requireMfa: false });
+
+    const signIn = (await control('POST', 'signin', {
+      userPrincipalName: 'meganb@contoso.com',
+      password,
+    })) as {
+      signedIn: boolean;
+      passwordChangeRequired: boolean;
+      mfaRequired: boolean;
+    };
+    assert.equal(signIn.signedIn, true);
+    assert.equal(signIn.passwordChangeRequired, true);
+    assert.equal(signIn.mfaRequired, false);
+  });
+
+  it('asks for MFA before the change when requested', async () => {
+    const password = generateTemporaryPassword();
+
+    await sut.resetPassword(MEGAN, password, { requireMfa: true });
+
+    const signIn = (await control('POST', 'signin', {
+      userPrincipalName: 'meganb@contoso.com',
+      password,
+    })) as {
+      mfaRequired: boolean;
+    };
+    assert.equal(signIn.mfaRequired, true);
+  });
+
+  it("is refused by Entra when resetting a Global Administrator beyond the bot's role (403 → NotAllowed)", async () => {
+    let caught: unknown;
+    await sut
+      .resetPassword(PATTI, generateTemporaryPassword(), { requireMfa: false })
+      .catch((error: unknown) => {
+        caught = error;
+      });
+
+    assert.ok(caught instanceof AgentFacingError);
+    assert.equal(caught.kind, 'NotAllowed');
+    assert.ok(caught.requestId, 'keeps the request id');
+  });
+
+  it("revokes Megan's sessions", async () => {
+    await sut.revokeSignInSessions(MEGAN);
+  });
+
+  it('reports an unknown user as UserNotFound', async () => {
+    await assert.rejects(sut.getUser(id('ff')), { kind: 'UserNotFound' });
+  });
+
+  it('lets Alex reset Megan but not Patti, from profiles loaded through Graph', async () => {
+    const alex = await loadRequesterProfile(sut, ALEX);
+    const settings = { passwordWritebackEnabled: false };
+
+    assert.equal(decideReset(alex, await loadTargetProfile(sut, MEGAN), settings).allowed, true);
+    const patti = decideReset(alex, await loadTargetProfile(sut, PATTI), settings);
+    assert.ok(!patti.allowed && patti.refusal.rule === 'target-role-protected');
+  });
+
+  const refusals: [string, string, string][] = [
+    ['a user of the federated domain', id('12'), 'federated-domain'],
+    ['a synced user without writeback', id('10'), 'on-premises-synced'],
+    ['a B2B guest of another tenant', id('14'), 'external-identity'],
+    ['a Microsoft-account guest', id('15'), 'external-identity'],
+    ['a guest with a pending invitation', id('17'), 'pending-invitation'],
+    ['a user in a restricted management unit', id('0f'), 'restricted-management-unit'],
+    ['a PIM-eligible Global Administrator', LEE_ELIGIBLE_GLOBAL_ADMIN, 'target-role-protected'],
+    ['a member of a role-assignable group', id('0d'), 'role-assignable-group'],
+    ['the owner of a role-assignable group', id('2a'), 'role-assignable-group'],
+    ['Alex himself', ALEX, 'self-reset'],
+  ];
+  for (const [name, targetId, rule] of refusals) {
+    it(`refuses Alex resetting ${name} (${rule})`, async () => {
+      const decision = decideReset(
+        await loadRequesterProfile(sut, ALEX),
+        await loadTargetProfile(sut, targetId),
+        {
+          passwordWritebackEnabled: false,
+        },
+      );
+
+      assert.equal(decision.allowed ? 'allowed' : decision.refusal.rule, rule);
+    });
+  }
+
+  it('lets Alex reset an internal guest, and a disabled account with a warning', async () => {
+    const alex = await loadRequesterProfile(sut, ALEX);
+    const settings = { passwordWritebackEnabled: false };
+
+    assert.equal(decideReset(alex, await loadTargetProfile(sut, id('16')), settings).allowed, true);
+    const disabled = decideReset(alex, await loadTargetProfile(sut, id('13')), settings);
+    assert.ok(disabled.allowed && disabled.warnings.length === 1);
+  });
+});
