@@ -1,4 +1,4 @@
-import type { PasswordDeliveryOutcome, SessionsOutcome } from './resets/outcomes';
+import type { PasswordDeliveryOutcome, SessionsOutcome } from './resets/afterReset';
 
 /**
  * One record per decision the bot takes on someone's password, for the security team. Entra's own audit

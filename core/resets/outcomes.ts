@@ -1,4 +1,5 @@
 import type { AuditSink } from '../audit';
+import type { PasswordDeliveryOutcome, SessionsOutcome } from './afterReset';
 import type { Directory, DirectoryUser } from '../directory';
 import type { AgentFacingError } from '../errors';
 import type { ClaimFailureReason, PendingActions, PendingReset, PendingSelection } from '../pendingActions';
@@ -57,8 +58,7 @@ export type TargetSearch =
     }
   | Preparation;
 
-export type SessionsOutcome = 'revoked' | 'not-requested' | 'failed';
-export type PasswordDeliveryOutcome = 'delivered' | 'failed';
+export type { PasswordDeliveryOutcome, SessionsOutcome } from './afterReset';
 
 export interface ResetOptions {
   revokeSessions: boolean;

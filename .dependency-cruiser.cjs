@@ -1,0 +1,129 @@
+/**
+ * The layout's rules: each folder may import only the folders below it (README, "Layout"), the domain (core/)
+ * imports no framework at all, and the Bot Framework, the Graph SDK and the identity library each stay in the
+ * one folder that adapts them. `npm run lint` runs these, so `npm test` fails on a violation.
+ */
+const FOLDERS = [
+  'bot',
+  'dialogs',
+  'cards',
+  'core',
+  'graph',
+  'storage',
+  'simulator',
+  'demo',
+  'bench',
+  'manifest',
+  'test',
+];
+
+/** Any folder of this repository except the given ones. */
+const foldersExcept = (...allowed) =>
+  `^(${FOLDERS.filter((folder) => !allowed.includes(folder)).join('|')})/`;
+
+const BOT_FRAMEWORK = '^node_modules/(botbuilder|botbuilder-[a-z-]+|botframework-[a-z-]+)/';
+const GRAPH_SDK = '^node_modules/@microsoft/microsoft-graph-client/';
+const IDENTITY = '^node_modules/@azure/(identity|msal-node)/';
+const HTTP_SERVER = '^node_modules/restify/';
+
+/** Folders that may import `folder`'s code, besides itself and the tests. */
+const layer = (name, folder, mayImport, comment) => ({
+  name,
+  severity: 'error',
+  comment,
+  from: { path: `^${folder}/` },
+  to: { path: foldersExcept(folder, ...mayImport) },
+});
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'A cycle means two modules are one module; merge them or move what they share below both.',
+      from: {},
+      to: { circular: true },
+    },
+    layer(
+      'bot-layer',
+      'bot',
+      ['dialogs', 'cards', 'core', 'graph', 'storage'],
+      'bot/ wires everything; nothing wires bot/.',
+    ),
+    layer(
+      'dialogs-layer',
+      'dialogs',
+      ['cards', 'core'],
+      'The conversation asks the use cases and shows their answers.',
+    ),
+    layer('cards-layer', 'cards', ['core'], 'Cards present what the use cases return; they decide nothing.'),
+    layer('graph-layer', 'graph', ['core'], 'The Graph adapter implements core/ ports and nothing else.'),
+    layer('storage-layer', 'storage', ['core'], 'Stores implement core/ ports and nothing else.'),
+    layer(
+      'simulator-layer',
+      'simulator',
+      [],
+      'The simulated tenant shares no code with the bot, so that a test against it tests the bot, not itself.',
+    ),
+    layer('demo-layer', 'demo', ['simulator'], 'The demo runs the built bot and simulator as processes.'),
+    layer(
+      'bench-layer',
+      'bench',
+      ['graph', 'core', 'simulator'],
+      'The benchmark drives the Graph adapter against the simulator.',
+    ),
+    layer('manifest-layer', 'manifest', [], 'The Teams package stands alone.'),
+    {
+      name: 'core-is-framework-free',
+      severity: 'error',
+      comment:
+        'The use cases, rules and ports import only core/ and Node built-ins: no botbuilder, Graph client, ' +
+        'identity library, web server or other package, so that moving to another bot SDK or store leaves them as they are.',
+      from: { path: '^core/' },
+      to: { pathNot: '^core/', dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'bot-framework-only-in-bot-and-dialogs',
+      severity: 'error',
+      comment: 'botbuilder lives in the Teams layer only; its successors differ there and nowhere else.',
+      from: { pathNot: '^(bot|dialogs|test)/' },
+      to: { path: BOT_FRAMEWORK },
+    },
+    {
+      name: 'graph-sdk-and-identity-only-in-graph',
+      severity: 'error',
+      comment: 'Microsoft Graph and Entra sign-in are reached through the directory adapter only.',
+      from: { pathNot: '^(graph|test)/' },
+      to: { path: `${GRAPH_SDK}|${IDENTITY}` },
+    },
+    {
+      name: 'web-server-only-in-bot',
+      severity: 'error',
+      from: { pathNot: '^(bot|test)/' },
+      to: { path: HTTP_SERVER },
+    },
+    {
+      name: 'no-dev-dependencies-in-production-code',
+      severity: 'error',
+      comment: 'npm ci --omit=dev must leave a bot that starts.',
+      from: { path: '^(bot|dialogs|cards|core|graph|storage)/' },
+      to: { dependencyTypes: ['npm-dev'] },
+    },
+    {
+      name: 'no-unresolvable-imports',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|\\.sim-state)/' },
+    // Type-only imports count: a folder that needs another's types depends on it all the same.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    reporterOptions: {
+      mermaid: { minify: false },
+    },
+  },
+};
