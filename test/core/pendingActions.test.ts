@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { MemoryStorage } from 'botbuilder';
 import {
   isPendingActionId,
   PENDING_ACTION_LIFETIME_MS,
   PendingActions,
   type PendingReset,
 } from '../../core/pendingActions';
-import { KeyValuePendingActionStore } from '../../storage/keyValuePendingActionStore';
+import { MemoryPendingActionStore } from '../support/memoryPendingActionStore';
 
 const AGENT = 'e1a00000-0000-4000-8000-000000000001';
 const OTHER = 'e1a00000-0000-4000-8000-000000000002';
@@ -25,12 +24,10 @@ function resetFields(): Omit<PendingReset, 'id' | 'createdAt' | 'expiresAt'> {
 
 describe('PendingActions', () => {
   let clock: Date;
-  let storage: MemoryStorage;
   let sut: PendingActions;
   beforeEach(() => {
     clock = new Date('2026-11-27T09:00:00Z');
-    storage = new MemoryStorage();
-    sut = new PendingActions(new KeyValuePendingActionStore(storage), () => clock);
+    sut = new PendingActions(new MemoryPendingActionStore(), () => clock);
   });
 
   it('creates records under unguessable random ids', async () => {

@@ -273,6 +273,24 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     assertNowhereElse(password, privateCall, invoke.body);
   });
 
+  it("reads the agent's profile from Graph once on an exact-match turn", async () => {
+    await simulatorControl('DELETE', '/_sim/calls');
+    await confirmationCardFor(personal('reset meganb@contoso.com'));
+    const { value } = (await simulatorControl('GET', '/_sim/calls')) as {
+      value: Array<{ method: string; path: string; query: string }>;
+    };
+    const alex = ALEX.aadObjectId.toLowerCase();
+    const userReads = value.filter(
+      (call) => call.method === 'GET' && call.path.toLowerCase().endsWith(`/users/${alex}`),
+    );
+    const roleReads = value.filter((call) =>
+      decodeURIComponent(call.query).toLowerCase().includes(`principalid eq '${alex}'`),
+    );
+    // One profile: the user object, the active roles and the PIM-eligible roles, each read once.
+    assert.equal(userReads.length, 1, `user reads: ${JSON.stringify(userReads)}`);
+    assert.equal(roleReads.length, 2, `role reads: ${JSON.stringify(roleReads)}`);
+  });
+
   it('refuses a Global Administrator target without resetting anything', async () => {
     await post(personal('reset pattif@contoso.com'));
     const call = await connector.waitFor((candidate) =>

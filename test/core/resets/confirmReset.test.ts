@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import {
+  cancelReset,
+  confirmReset,
+  type PasswordCourier,
+  prepareReset,
+  type Requester,
+  type ResetOptions,
+  type ResetOutcome,
+} from '../../../core/resets';
+import { IDS, ROLE } from '../../support/fakeDirectory';
+import { ALEX, CONVERSATION, graphFailure, MEGAN, type UseCaseWorld, useCaseWorld } from './useCaseFixture';
+
+const DEFAULTS: ResetOptions = { revokeSessions: true, requireMfa: false };
+
+interface Row {
+  name: string;
+  setUp?: (world: UseCaseWorld) => void;
+  clicker?: Requester;
+  options?: ResetOptions;
+  courierFails?: boolean;
+  expected: ResetOutcome['kind'];
+  /** Whether a password was set and handed to the courier. */
+  resets: boolean;
+  check?: (outcome: ResetOutcome, world: UseCaseWorld) => void;
+}
+
+const ROWS: Row[] = [
+  {
+    name: 'resets, signs the user out, delivers privately and audits',
+    expected: 'done',
+    resets: true,
+    check: (outcome, world) => {
+      assert.ok(outcome.kind === 'done');
+      assert.deepEqual([outcome.sessions, outcome.passwordDelivery], ['revoked', 'delivered']);
+      assert.deepEqual(world.directory.revoked, [IDS.megan]);
+      assert.deepEqual(world.directory.passwordChanges[0].options, { requireMfa: false });
+      const success = world.audit.find((event) => event.action === 'reset-succeeded');
+      assert.equal(success?.requesterAadObjectId, IDS.alex);
+      assert.equal(success?.targetId, IDS.megan);
+    },
+  },
+  {
+    name: 'honours the options: MFA first, sessions left alone',
+    options: { revokeSessions: false, requireMfa: true },
+    expected: 'done',
+    resets: true,
+    check: (outcome, world) => {
+      assert.equal(outcome.kind === 'done' && outcome.sessions, 'not-requested');
+      assert.deepEqual(world.directory.revoked, []);
+      assert.deepEqual(world.directory.passwordChanges[0].options, { requireMfa: true });
+    },
+  },
+  {
+    name: 'counts a click by anyone but the requester for nothing',
+    clicker: MEGAN,
+    expected: 'rejected',
+    resets: false,
+    check: (outcome) => assert.equal(outcome.kind === 'rejected' && outcome.reason, 'not-requester'),
+  },
+  {
+    name: 'refuses when the target became an administrator since the card was shown',
+    setUp: ({ directory }) =>
+      directory.roles.set(IDS.megan, [
+        { roleDefinitionId: ROLE.globalAdministrator, directoryScopeId: '/', kind: 'active' },
+      ]),
+    expected: 'refused',
+    resets: false,
+    check: (outcome, world) => {
+      assert.equal(outcome.kind === 'refused' && outcome.refusal.rule, 'target-role-protected');
+      assert.ok(world.audit.some((event) => event.action === 'reset-refused'));
+    },
+  },
+  {
+    name: 'fails without resetting when the rules cannot be checked again',
+    setUp: ({ directory }) => (directory.failures.getRoleAssignableGroups = graphFailure(503, 'x', 'req-g')),
+    expected: 'failed',
+    resets: false,
+    check: (outcome) => {
+      assert.ok(outcome.kind === 'failed');
+      assert.equal(outcome.outcomeUnknown, false);
+      assert.equal(outcome.error.requestId, 'req-g');
+    },
+  },
+  {
+    name: 'says the password was not reset when Entra refuses the write',
+    setUp: ({ directory }) =>
+      (directory.failures.resetPassword = graphFailure(403, 'Authorization_RequestDenied', 'req-403')),
+    expected: 'failed',
+    resets: false,
+    check: (outcome, world) => {
+      assert.ok(outcome.kind === 'failed');
+      assert.equal(outcome.outcomeUnknown, false);
+      const failure = world.audit.find((event) => event.action === 'reset-failed');
+      assert.deepEqual([failure?.reason, failure?.graphRequestId], ['NotAllowed', 'req-403']);
+    },
+  },
+  {
+    name: 'says the outcome is unknown when the connection drops during the write',
+    setUp: ({ directory }) => (directory.failures.resetPassword = new TypeError('fetch failed')),
+    expected: 'failed',
+    resets: false,
+    check: (outcome, world) => {
+      assert.equal(outcome.kind === 'failed' && outcome.outcomeUnknown, true);
+      assert.equal(world.audit.find((event) => event.action === 'reset-failed')?.outcomeUnknown, true);
+    },
+  },
+  {
+    name: 'still delivers the password when signing out fails, and audits why with the request id',
+    setUp: ({ directory }) =>
+      (directory.failures.revokeSignInSessions = graphFailure(500, 'Service_InternalServerError', 'req-rv')),
+    expected: 'done',
+    resets: true,
+    check: (outcome, world) => {
+      assert.ok(outcome.kind === 'done');
+      assert.equal(outcome.sessions, 'failed');
+      assert.equal(outcome.sessionsError?.requestId, 'req-rv');
+      assert.equal(outcome.passwordDelivery, 'delivered');
+      const success = world.audit.find((event) => event.action === 'reset-succeeded');
+      assert.deepEqual(success?.sessionsFailure, { reason: 'GraphUnavailable', graphRequestId: 'req-rv' });
+    },
+  },
+  {
+    name: 'reports a failed private delivery',
+    courierFails: true,
+    expected: 'done',
+    resets: true,
+    check: (outcome) => assert.equal(outcome.kind === 'done' && outcome.passwordDelivery, 'failed'),
+  },
+];
+
+describe('use case: confirmReset', () => {
+  async function pendingResetFor(world: UseCaseWorld): Promise<string> {
+    const preparation = await prepareReset(ALEX, IDS.megan, CONVERSATION, world.deps);
+    assert.ok(preparation.kind === 'ready');
+    return preparation.pending.id;
+  }
+
+  for (const row of ROWS) {
+    it(row.name, async () => {
+      const world = useCaseWorld();
+      const resetId = await pendingResetFor(world);
+      row.setUp?.(world);
+      const handed: string[] = [];
+      const courier: PasswordCourier = (password) => {
+        handed.push(password);
+        return row.courierFails ? Promise.reject(new Error('connector down')) : Promise.resolve();
+      };
+      const outcome = await confirmReset(
+        row.clicker ?? ALEX,
+        resetId,
+        row.options ?? DEFAULTS,
+        courier,
+        world.deps,
+      );
+
+      assert.equal(outcome.kind, row.expected);
+      const changes = world.directory.passwordChanges;
+      assert.equal(changes.length, row.resets ? 1 : 0);
+      assert.deepEqual(
+        handed,
+        changes.map((change) => change.password),
+        'the courier gets the password set',
+      );
+      const password = changes[0]?.password;
+      if (password) {
+        assert.ok(!JSON.stringify(world.audit).includes(password), 'never in the audit trail');
+        assert.ok(!JSON.stringify(outcome).includes(password), 'never in the outcome');
+      }
+      row.check?.(outcome, world);
+    });
+  }
+
+  it('acts on one click only', async () => {
+    const world = useCaseWorld();
+    const resetId = await pendingResetFor(world);
+    const courier: PasswordCourier = () => Promise.resolve();
+    const outcomes = await Promise.all([
+      confirmReset(ALEX, resetId, DEFAULTS, courier, world.deps),
+      confirmReset(ALEX, resetId, DEFAULTS, courier, world.deps),
+    ]);
+    assert.deepEqual(outcomes.map((outcome) => outcome.kind).sort(), ['done', 'rejected']);
+    assert.equal(world.directory.passwordChanges.length, 1);
+  });
+});
+
+describe('use case: cancelReset', () => {
+  it('changes nothing, audits the cancellation and uses the card up', async () => {
+    const world = useCaseWorld();
+    const preparation = await prepareReset(ALEX, IDS.megan, CONVERSATION, world.deps);
+    assert.ok(preparation.kind === 'ready');
+    const cancelled = await cancelReset(ALEX, preparation.pending.id, world.deps);
+    assert.equal(cancelled.kind, 'cancelled');
+    assert.ok(world.audit.some((event) => event.action === 'reset-cancelled'));
+    const courier: PasswordCourier = () => Promise.resolve();
+    const after = await confirmReset(ALEX, preparation.pending.id, DEFAULTS, courier, world.deps);
+    assert.equal(after.kind === 'rejected' && after.reason, 'already-used');
+    assert.equal(world.directory.passwordChanges.length, 0);
+  });
+
+  it('counts a cancel by someone else for nothing', async () => {
+    const world = useCaseWorld();
+    const preparation = await prepareReset(ALEX, IDS.megan, CONVERSATION, world.deps);
+    assert.ok(preparation.kind === 'ready');
+    const result = await cancelReset(MEGAN, preparation.pending.id, world.deps);
+    assert.equal(result.kind === 'rejected' && result.reason, 'not-requester');
+  });
+});

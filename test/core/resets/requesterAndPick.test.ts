@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import {
+  checkRequesterMayUseBot,
+  findResetTarget,
+  pickUser,
+  prepareReset,
+  type RequesterCheck,
+} from '../../../core/resets';
+import { IDS } from '../../support/fakeDirectory';
+import {
+  ALEX,
+  CONVERSATION,
+  graphFailure,
+  MEGAN,
+  NOBODY,
+  type UseCaseWorld,
+  useCaseWorld,
+} from './useCaseFixture';
+
+describe('use case: checkRequesterMayUseBot', () => {
+  const rows: Array<[string, typeof ALEX, RequesterCheck['kind'], ((world: UseCaseWorld) => void)?]> = [
+    ['allows a Helpdesk Administrator', ALEX, 'allowed'],
+    ['refuses an ordinary employee', MEGAN, 'refused'],
+    ['refuses someone Teams did not identify', NOBODY, 'refused'],
+    [
+      'fails closed when the roles cannot be read',
+      ALEX,
+      'failed',
+      ({ directory }) => (directory.failures.getRoleAssignments = graphFailure(503, 'x', 'req')),
+    ],
+  ];
+  for (const [name, requester, expected, setUp] of rows) {
+    it(name, async () => {
+      const world = useCaseWorld();
+      setUp?.(world);
+      assert.equal((await checkRequesterMayUseBot(requester, world.deps)).kind, expected);
+    });
+  }
+});
+
+describe('use case: prepareReset and pickUser', () => {
+  async function offer(world: UseCaseWorld): Promise<string> {
+    const found = await findResetTarget(ALEX, 'meg', CONVERSATION, world.deps);
+    assert.ok(found.kind === 'choose');
+    return found.selection.id;
+  }
+
+  it('prepares the reset of a picked candidate, once', async () => {
+    const world = useCaseWorld();
+    const selectionId = await offer(world);
+    const picked = await pickUser(ALEX, selectionId, IDS.megan, CONVERSATION, world.deps);
+    assert.equal(picked.kind === 'ready' && picked.target.user.id, IDS.megan);
+    const again = await pickUser(ALEX, selectionId, IDS.meghan, CONVERSATION, world.deps);
+    assert.equal(again.kind === 'rejected' && again.reason, 'already-used');
+  });
+
+  it('refuses a user who was not offered', async () => {
+    const world = useCaseWorld();
+    const picked = await pickUser(ALEX, await offer(world), IDS.adele, CONVERSATION, world.deps);
+    assert.equal(picked.kind === 'rejected' && picked.reason, 'not-a-candidate');
+    assert.ok(world.audit.some((event) => event.reason === 'not-a-candidate'));
+  });
+
+  it("refuses someone else's pick", async () => {
+    const world = useCaseWorld();
+    const picked = await pickUser(MEGAN, await offer(world), IDS.megan, CONVERSATION, world.deps);
+    assert.equal(picked.kind === 'rejected' && picked.reason, 'not-requester');
+  });
+
+  it('returns a failure, not an exception, when the target cannot be read', async () => {
+    const world = useCaseWorld();
+    world.directory.failures.getDomain = graphFailure(503, 'x', 'req-d');
+    const prepared = await prepareReset(ALEX, IDS.megan, CONVERSATION, world.deps);
+    assert.ok(prepared.kind === 'failed');
+    assert.equal(prepared.error.requestId, 'req-d');
+  });
+
+  it('refuses, as a result, a requester Teams did not identify', async () => {
+    const world = useCaseWorld();
+    const prepared = await prepareReset(NOBODY, IDS.megan, CONVERSATION, world.deps);
+    assert.equal(prepared.kind === 'refused' && prepared.refusal.rule, 'requester-not-admin');
+  });
+});

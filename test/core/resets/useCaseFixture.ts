@@ -1,0 +1,34 @@
+import type { AuditEvent } from '../../../core/audit';
+import { PendingActions } from '../../../core/pendingActions';
+import type { Requester, ResetDependencies } from '../../../core/resets';
+import { FakeDirectory, IDS } from '../../support/fakeDirectory';
+import { MemoryPendingActionStore } from '../../support/memoryPendingActionStore';
+
+export const ALEX: Requester = { aadObjectId: IDS.alex, name: 'Alex Wilber' };
+export const MEGAN: Requester = { aadObjectId: IDS.megan, name: 'Megan Bowen' };
+export const NOBODY: Requester = { aadObjectId: undefined, name: 'the requester' };
+export const CONVERSATION = 'a:personal-alex';
+
+/** The use cases' world, in memory only: the demo people, a store of pending actions, an audit trail. */
+export interface UseCaseWorld {
+  directory: FakeDirectory;
+  audit: AuditEvent[];
+  deps: ResetDependencies;
+}
+
+export function useCaseWorld(): UseCaseWorld {
+  const directory = FakeDirectory.withDemoPeople();
+  const audit: AuditEvent[] = [];
+  const deps: ResetDependencies = {
+    directory,
+    pendingActions: new PendingActions(new MemoryPendingActionStore()),
+    settings: { passwordWritebackEnabled: false },
+    audit: { record: (event) => audit.push(event) },
+  };
+  return { directory, audit, deps };
+}
+
+/** A Graph error as the SDK raises it, for a fake directory to map the way the Graph adapter does. */
+export function graphFailure(statusCode: number, code: string, requestId: string): Error {
+  return Object.assign(new Error(`Graph answered ${statusCode}`), { statusCode, code, requestId });
+}
