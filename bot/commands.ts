@@ -1,5 +1,5 @@
 /**
- * What an agent's message asks for. Teams delivers the text as typed (minus the bot's @mention);
+ * What a requester's message asks for. Teams delivers the text as typed (minus the bot's @mention);
  * anything not recognised as a command is treated by the conversation as the answer to its question.
  */
 export type Command =

@@ -1,5 +1,5 @@
 /**
- * Untrusted text (directory attributes, what an agent typed) on its way into a card: made single-line,
+ * Untrusted text (directory attributes, what a requester typed) on its way into a card: made single-line,
  * capped, and escaped so that Teams shows it literally.
  */
 

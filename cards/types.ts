@@ -22,7 +22,7 @@ export interface UserSummary {
 export interface UserPickerInput {
   /** Server-side key of the pending selection; the click is looked up by it, never trusted. */
   selectionId: string;
-  /** What the agent typed. */
+  /** What the requester typed. */
   query: string;
   candidates: UserSummary[];
   /** The directory holds more matches than `candidates`. */

@@ -2,8 +2,8 @@ import type { PasswordDeliveryOutcome, SessionsOutcome } from './resets/afterRes
 
 /**
  * One record per decision the bot takes on someone's password, for the security team. Entra's own audit
- * log names only the bot's service principal for an app-only reset; this record names the agent who
- * asked. It carries ids and outcomes, never a password.
+ * log names only the bot's service principal for an app-only reset; this record names the requester. It
+ * carries ids and outcomes, never a password.
  */
 export interface AuditEvent {
   action: 'reset-refused' | 'reset-cancelled' | 'reset-succeeded' | 'reset-failed' | 'card-action-rejected';

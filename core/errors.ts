@@ -1,5 +1,5 @@
 /**
- * A failure the agent can act on. `message` is safe to show in any conversation: it never contains a
+ * A failure the requester can act on. `message` is safe to show in any conversation: it never contains a
  * password, a token or raw Graph text. The directory adapter (`graph/graphErrors.ts`) maps Graph's errors onto
  * these, so the use cases never look at HTTP status codes.
  */
@@ -31,7 +31,7 @@ export class AgentFacingError extends Error {
     readonly kind: AgentFacingErrorKind,
     /** What happened, in plain words. */
     message: string,
-    /** What the agent can do next. */
+    /** What the requester can do next. */
     readonly nextStep: string,
     /** Graph's request-id, kept for support. */
     readonly requestId?: string,

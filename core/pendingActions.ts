@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
  */
 interface PendingActionBase {
   id: string;
-  /** Entra object id of the agent who asked; the only person whose click counts. */
+  /** Entra object id of the requester; the only person whose click counts. */
   requesterAadObjectId: string;
   requesterName: string;
   conversationId: string;
@@ -15,7 +15,7 @@ interface PendingActionBase {
   expiresAt: string;
 }
 
-/** A list of matching users shown for the agent to pick one. */
+/** A list of matching users shown for the requester to pick one. */
 export interface PendingSelection extends PendingActionBase {
   kind: 'selection';
   candidateIds: string[];

@@ -22,7 +22,7 @@ export async function loadTargetProfile(directory: Directory, userId: string): P
   return { user, roles, roleAssignableGroups, domain };
 }
 
-/** The agent asking for a reset, identified by the Entra object id Teams reports (`from.aadObjectId`). */
+/** The requester asking for a reset, identified by the Entra object id Teams reports (`from.aadObjectId`). */
 export async function loadRequesterProfile(
   directory: Directory,
   aadObjectId: string,

@@ -1,5 +1,5 @@
 /**
- * What an agent types to name a user is hostile input: it is cleaned once, here, before any use case searches
+ * What a requester types to name a user is hostile input: it is cleaned once, here, before any use case searches
  * with it or any card shows it.
  */
 
@@ -12,7 +12,7 @@ const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F]/g;
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
- * Cleans what an agent typed to find a user: Unicode NFC, whitespace collapsed, control and bidi-override
+ * Cleans what a requester typed to find a user: Unicode NFC, whitespace collapsed, control and bidi-override
  * characters removed, trimmed. Returns null when nothing is left or the text is longer than
  * {@link MAX_SEARCH_LENGTH} characters.
  */

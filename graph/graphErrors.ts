@@ -25,7 +25,7 @@ const TRY_AGAIN_LATER =
   'Try again in a few minutes. If it keeps failing, contact the team that runs this bot.';
 
 /**
- * Maps any failure of a Graph call onto what the agent can act on. `action` says what the bot was doing in
+ * Maps any failure of a Graph call onto what the requester can act on. `action` says what the bot was doing in
  * plain words ("reset the password"). Messages are written here, never copied from Graph: Graph's own
  * messages are for developers and may echo what the request carried.
  */
@@ -172,7 +172,7 @@ function unavailable(action: string, requestId?: string): AgentFacingError {
 
 function requestIdOf(error: GraphErrorLike): string | undefined {
   const id = error.requestId ?? headerOf(error, 'request-id');
-  // Only an id-shaped value travels on: it is shown to the agent and written to logs.
+  // Only an id-shaped value travels on: it is shown to the requester and written to logs.
   return typeof id === 'string' && /^[0-9A-Za-z-]{1,64}$/.test(id) ? id : undefined;
 }
 

@@ -2,7 +2,7 @@ import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 
 /**
  * Gives every attempt of a Graph request its own deadline. Without one, a connection that hangs would keep
- * the agent's card spinning until Teams gives up, with no word on whether the password changed. Sits after
+ * the requester's card spinning until Teams gives up, with no word on whether the password changed. Sits after
  * the SDK's retry handler, so each retry gets a fresh deadline; an expired one surfaces as a failure
  * without HTTP status, which the bot reports as "Graph unreachable" (and, for the reset itself, "outcome
  * unknown").

@@ -11,7 +11,7 @@ import type { PolicyDecision, PolicySettings, Refusal, RequesterProfile, TargetP
 
 /**
  * Who may reset whose password through the bot. The bot resets with its own app-only identity, so Entra only
- * checks the bot's role; these rules re-apply Entra's checks to the agent who asked. Pure functions: the
+ * checks the bot's role; these rules re-apply Entra's checks to the requester. Pure functions: the
  * caller loads the profiles (and a profile that cannot be loaded never reaches here, so nothing is allowed).
  */
 
@@ -20,7 +20,7 @@ const SSPR_URL = 'https://aka.ms/sspr';
 const ADMIN_CENTER = 'the Microsoft Entra admin center';
 
 /**
- * The agent may use the bot only with a reset-capable role that is active and tenant-wide. An AU-scoped role
+ * The requester may use the bot only with a reset-capable role that is active and tenant-wide. An AU-scoped role
  * covers only that unit's members, which the bot cannot check; an eligible role is not held until activated.
  */
 export function checkRequester(requester: RequesterProfile): Refusal | null {
@@ -55,7 +55,7 @@ export function checkRequester(requester: RequesterProfile): Refusal | null {
 
 /**
  * Decides whether `requester` may reset `target`'s password. When several rules refuse, the first in this
- * order wins, so the agent is told first what nobody here could do and only then whom to escalate to:
+ * order wins, so the requester is told first what nobody here could do and only then whom to escalate to:
  *  1. the requester is not a (tenant-wide, active) password administrator: nothing about the target is said;
  *  2. the target is the requester (self-service password reset is the way);
  *  3. a guest who has not accepted their invitation (no credential exists yet);
@@ -206,7 +206,7 @@ function checkRoleCovered(requester: RequesterProfile, target: TargetProfile): R
     column,
     uncovered: targetRoles.filter((role) => !resettersOf(role).includes(column)),
   }));
-  // Columns are most privileged first, so ties go to the agent's highest role.
+  // Columns are most privileged first, so ties go to the requester's highest role.
   const best = uncoveredBy.reduce((a, b) => (b.uncovered.length < a.uncovered.length ? b : a));
   if (best.uncovered.length === 0) {
     return null;

@@ -1,6 +1,6 @@
 import type { DirectoryUser, Domain, RoleAssignableGroup, RoleAssignment } from '../directory';
 
-/** The helpdesk agent asking for a reset, as the directory describes them. */
+/** The requester (a helpdesk agent), as the directory describes them. */
 export interface RequesterProfile {
   user: DirectoryUser;
   roles: RoleAssignment[];
@@ -35,7 +35,7 @@ export interface Refusal {
   rule: RefusalRule;
   /** What the rule is, in plain words, naming what protects the user (e.g. the role). */
   reason: string;
-  /** What the agent can do instead. */
+  /** What the requester can do instead. */
   nextStep: string;
 }
 
