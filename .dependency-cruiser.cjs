@@ -26,13 +26,22 @@ const GRAPH_SDK = '^node_modules/@microsoft/microsoft-graph-client/';
 const IDENTITY = '^node_modules/@azure/(identity|msal-node)/';
 const HTTP_SERVER = '^node_modules/restify/';
 
-/** Folders that may import `folder`'s code, besides itself and the tests. */
+/** `folder` may import itself and `mayImport`, and no other folder of this repository. */
 const layer = (name, folder, mayImport, comment) => ({
   name,
   severity: 'error',
   comment,
   from: { path: `^${folder}/` },
   to: { path: foldersExcept(folder, ...mayImport) },
+});
+
+/** A package that only `folders` (and the tests) may import. */
+const onlyIn = (name, folders, packagePath, comment) => ({
+  name,
+  severity: 'error',
+  comment,
+  from: { pathNot: `^(${[...folders, 'test'].join('|')})/` },
+  to: { path: packagePath },
 });
 
 module.exports = {
@@ -82,26 +91,19 @@ module.exports = {
       from: { path: '^core/' },
       to: { pathNot: '^core/', dependencyTypesNot: ['core'] },
     },
-    {
-      name: 'bot-framework-only-in-bot-and-dialogs',
-      severity: 'error',
-      comment: 'botbuilder lives in the Teams layer only; its successors differ there and nowhere else.',
-      from: { pathNot: '^(bot|dialogs|test)/' },
-      to: { path: BOT_FRAMEWORK },
-    },
-    {
-      name: 'graph-sdk-and-identity-only-in-graph',
-      severity: 'error',
-      comment: 'Microsoft Graph and Entra sign-in are reached through the directory adapter only.',
-      from: { pathNot: '^(graph|test)/' },
-      to: { path: `${GRAPH_SDK}|${IDENTITY}` },
-    },
-    {
-      name: 'web-server-only-in-bot',
-      severity: 'error',
-      from: { pathNot: '^(bot|test)/' },
-      to: { path: HTTP_SERVER },
-    },
+    onlyIn(
+      'bot-framework-only-in-bot-and-dialogs',
+      ['bot', 'dialogs'],
+      BOT_FRAMEWORK,
+      'botbuilder lives in the Teams layer only; its successors differ there and nowhere else.',
+    ),
+    onlyIn(
+      'graph-sdk-and-identity-only-in-graph',
+      ['graph'],
+      `${GRAPH_SDK}|${IDENTITY}`,
+      'Microsoft Graph and Entra sign-in are reached through the directory adapter only.',
+    ),
+    onlyIn('web-server-only-in-bot', ['bot'], HTTP_SERVER, 'The HTTP front door is part of the Teams layer.'),
     {
       name: 'no-dev-dependencies-in-production-code',
       severity: 'error',
