@@ -1,3 +1,4 @@
+import { AgentFacingError } from '../errors';
 import { generateTemporaryPassword } from '../passwords/temporaryPassword';
 import { decideReset } from '../policy/resetPolicy';
 import { loadRequesterProfile, loadTargetProfile } from '../profiles';
@@ -9,7 +10,6 @@ import type {
   ResetOutcome,
   SessionsOutcome,
 } from './outcomes';
-import { AgentFacingError } from '../errors';
 import { attempt, rejected } from './steps';
 
 /**
