@@ -83,6 +83,15 @@ module.exports = {
     ),
     layer('manifest-layer', 'manifest', [], 'The Teams package stands alone.'),
     {
+      name: 'adapters-only-in-the-composition-root',
+      severity: 'error',
+      comment:
+        'Within bot/, only the wiring (app.ts) and the configuration (config.ts) choose the Graph adapter and ' +
+        'the stores; everything else talks to core/ ports.',
+      from: { path: '^bot/', pathNot: '^bot/(app|config)\\.ts$' },
+      to: { path: '^(graph|storage)/' },
+    },
+    {
       name: 'core-is-framework-free',
       severity: 'error',
       comment:
