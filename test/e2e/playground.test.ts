@@ -20,7 +20,7 @@ import {
   startPlayground,
   type RunningPlayground,
 } from '../support/playground';
-import { freePort, startChild, type ChildHandle } from '../support/processes';
+import { freePort, processWarnings, startChild, type ChildHandle } from '../support/processes';
 
 /**
  * The whole demo, as an agent would use it: the simulated tenant, the bot (a child process configured only
@@ -192,6 +192,16 @@ describe('the demo in the Agents Playground (headless Chromium)', function () {
       true,
       `the password from the personal chat signs Adele in: ${JSON.stringify(signIn)}`,
     );
+  });
+
+  it(`ran the whole flow on Node ${process.version} without a deprecation or other process warning`, function () {
+    for (const child of [bot, simulator]) {
+      assert.deepEqual(
+        processWarnings(child?.output() ?? []),
+        [],
+        `the ${child?.name ?? ''} printed warnings`,
+      );
+    }
   });
 
   async function simulatorSignIn(userPrincipalName: string, password: string): Promise<SignInAnswer> {

@@ -16,3 +16,13 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Node's own warning lines among a child's output, such as
+ * `(node:123) [DEP0111] DeprecationWarning: process.binding() is deprecated.`: a deprecation on one Node
+ * line tends to be a crash on the next.
+ */
+export function processWarnings(output: string | string[]): string[] {
+  const lines = typeof output === 'string' ? output.split('\n') : output;
+  return lines.filter((line) => /^\(node:\d+\) (\[\w+\] )?\w*Warning: /.test(line));
+}
