@@ -4,7 +4,7 @@ import {
   ODataSyntaxError,
   parseFilter,
   type FilterExpression,
-} from './odata';
+} from './odata/index';
 import { badRequest, graphError, GraphErrorResponse } from './graphErrors';
 import { isAdvancedQuery, type GraphCall } from './graphCall';
 

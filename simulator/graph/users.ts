@@ -10,7 +10,7 @@ import {
   parseSearch,
   searchProperties,
   type SearchExpression,
-} from './odata';
+} from './odata/index';
 import {
   applyFilter,
   nextLink,

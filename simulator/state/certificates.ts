@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
@@ -35,7 +35,13 @@ export const stateFiles = {
 
 const renewBeforeMs = 7 * 24 * 3600 * 1000;
 
-/** Creates what is missing or about to expire, reuses the rest. Call under `withStateLock`. */
+const certificatePem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+const privateKeyPem = /-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+?-----END \1PRIVATE KEY-----/;
+
+/**
+ * Creates what is missing, unparseable or about to expire, and reuses the rest, so that a trusted `ca.pem`
+ * and a configured `app-client-cert.pem` stay valid across runs. Call under `withStateLock`.
+ */
 export function prepareKeyMaterial(stateDir: string): KeyMaterial {
   const path = (name: string): string => join(stateDir, name);
 
@@ -49,11 +55,7 @@ export function prepareKeyMaterial(stateDir: string): KeyMaterial {
   const caCertPem = readFileSync(path(stateFiles.caCert), 'utf8');
   const caKeyPem = readFileSync(path(stateFiles.caKey), 'utf8');
 
-  if (
-    caFresh ||
-    !isUsableServerCert(path(stateFiles.serverCert), caCertPem) ||
-    !existsSync(path(stateFiles.serverKey))
-  ) {
+  if (caFresh || !isUsableServerCert(path(stateFiles.serverCert), path(stateFiles.serverKey), caCertPem)) {
     const server = createCertificate({
       commonName: '127.0.0.1',
       isCa: false,
@@ -71,7 +73,7 @@ export function prepareKeyMaterial(stateDir: string): KeyMaterial {
   if (!existsSync(path(stateFiles.tokenSigningKey))) {
     writeAtomically(path(stateFiles.tokenSigningKey), newRsaKeyPem());
   }
-  if (!isUnexpiredCert(path(stateFiles.appClientCert))) {
+  if (!isUsableBundle(path(stateFiles.appClientCert))) {
     const client = createCertificate({
       commonName: 'Helpdesk Reset (simulator client certificate)',
       isCa: false,
@@ -107,7 +109,7 @@ export function certificateThumbprints(pem: string): { sha1: string; sha256: str
 
 /** The certificate block of a PEM bundle that also holds a private key. */
 export function certificateBlock(pemBundle: string): string {
-  const match = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pemBundle);
+  const match = certificatePem.exec(pemBundle);
   if (!match) throw new Error('No certificate in PEM bundle');
   return match[0] + '\n';
 }
@@ -165,34 +167,65 @@ function newRsaKeyPem(): string {
 }
 
 function isUsableCa(certPath: string, keyPath: string): boolean {
-  if (!existsSync(keyPath) || !isUnexpiredCert(certPath)) return false;
+  return usableCertificate(readIfPresent(certPath), readIfPresent(keyPath)) !== undefined;
+}
+
+/** A new CA invalidates the server certificate, which clients check against the `ca.pem` they trust. */
+function isUsableServerCert(certPath: string, keyPath: string, caCertPem: string): boolean {
+  const cert = usableCertificate(readIfPresent(certPath), readIfPresent(keyPath));
+  if (cert === undefined) return false;
+  const ca = new X509Certificate(caCertPem);
+  return cert.checkIssued(ca) && cert.verify(ca.publicKey);
+}
+
+/** `app-client-cert.pem` holds the private key first, then the certificate: each is found by its label. */
+function isUsableBundle(bundlePath: string): boolean {
+  const bundle = readIfPresent(bundlePath);
+  return usableCertificate(bundle, bundle) !== undefined;
+}
+
+/**
+ * The certificate in `certPem` when it and the private key in `keyPem` can be read, belong together and
+ * stay valid beyond `renewBeforeMs`; otherwise undefined, and the pair is issued anew.
+ */
+function usableCertificate(
+  certPem: string | undefined,
+  keyPem: string | undefined,
+): X509Certificate | undefined {
+  const cert = parsePemBlock(certPem, certificatePem, (block) => new X509Certificate(block));
+  const key = parsePemBlock(keyPem, privateKeyPem, (block) => createPrivateKey(block));
+  if (cert === undefined || key === undefined || !cert.checkPrivateKey(key)) return undefined;
+  // `validTo` is OpenSSL's text ("Dec  1 07:45:08 2028 GMT"), which V8's Date.parse reads; an unreadable
+  // date (NaN) fails the comparison and renews. (`validToDate` needs Node 23.)
+  return Date.parse(cert.validTo) - Date.now() > renewBeforeMs ? cert : undefined;
+}
+
+/**
+ * Parses the first block of `pem` that `block` matches, or undefined when there is none or OpenSSL cannot
+ * read it. Only OpenSSL's refusals (`ERR_OSSL_…`) mean "unparseable"; any other error is not hidden.
+ */
+function parsePemBlock<T>(
+  pem: string | undefined,
+  block: RegExp,
+  parse: (blockPem: string) => T,
+): T | undefined {
+  const match = pem === undefined ? null : block.exec(pem);
+  if (match === null) return undefined;
   try {
-    const cert = forge.pki.certificateFromPem(readFileSync(certPath, 'utf8'));
-    const key = forge.pki.privateKeyFromPem(readFileSync(keyPath, 'utf8'));
-    const publicKey = cert.publicKey as forge.pki.rsa.PublicKey;
-    return publicKey.n.equals(key.n);
-  } catch {
-    return false;
+    return parse(match[0]);
+  } catch (error) {
+    if (String((error as { code?: unknown }).code).startsWith('ERR_OSSL_')) return undefined;
+    throw error;
   }
 }
 
-function isUsableServerCert(certPath: string, caCertPem: string): boolean {
-  if (!isUnexpiredCert(certPath)) return false;
+/** The file's text, or undefined when there is none; unreadable (permissions, a folder) is an error. */
+function readIfPresent(path: string): string | undefined {
   try {
-    const ca = forge.pki.certificateFromPem(caCertPem);
-    return ca.verify(forge.pki.certificateFromPem(readFileSync(certPath, 'utf8')));
-  } catch {
-    return false;
-  }
-}
-
-function isUnexpiredCert(certPath: string): boolean {
-  if (!existsSync(certPath)) return false;
-  try {
-    const cert = forge.pki.certificateFromPem(readFileSync(certPath, 'utf8'));
-    return cert.validity.notAfter.getTime() - Date.now() > renewBeforeMs;
-  } catch {
-    return false;
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 
