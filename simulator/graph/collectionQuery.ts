@@ -4,7 +4,7 @@ import {
   ODataSyntaxError,
   parseFilter,
   type FilterExpression,
-} from './odata/index';
+} from './odata';
 import { badRequest, graphError, GraphErrorResponse } from './graphErrors';
 import { isAdvancedQuery, type GraphCall } from './graphCall';
 

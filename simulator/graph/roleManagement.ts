@@ -1,7 +1,7 @@
 import type { RoleAssignmentRecord } from '../directory/directory';
 import { roleDisplayNames } from '../directory/roles';
 import { jsonResponse, type SimResponse } from '../http/types';
-import type { FilterExpression } from './odata/index';
+import type { FilterExpression } from './odata';
 import { applyFilter, parseCollectionFilter, parseSelect, project, wantsCount } from './collectionQuery';
 import { contextUrl, isAdvancedQuery, type GraphCall } from './graphCall';
 import { graphError, GraphErrorResponse, resourceNotFound } from './graphErrors';

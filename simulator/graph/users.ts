@@ -10,7 +10,7 @@ import {
   parseSearch,
   searchProperties,
   type SearchExpression,
-} from './odata/index';
+} from './odata';
 import {
   applyFilter,
   nextLink,

@@ -10,7 +10,7 @@ import {
   parseSearch,
   searchProperties,
   tokenize,
-} from '../../simulator/graph/odata/index';
+} from '../../simulator/graph/odata';
 
 /** Directory-shaped fixtures; each case below names the ids it expects to match. */
 const people: Record<string, unknown>[] = [
