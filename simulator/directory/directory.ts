@@ -54,7 +54,7 @@ export interface DirectoryGroup {
   id: string;
   displayName: string;
   description: string | null;
-  isAssignableToRole: boolean;
+  isAssignableToRole: boolean | null;
   securityEnabled: boolean;
   mailEnabled: boolean;
   groupTypes: string[];
@@ -66,7 +66,7 @@ export interface AdministrativeUnit {
   id: string;
   displayName: string;
   description: string | null;
-  isMemberManagementRestricted: boolean;
+  isMemberManagementRestricted: boolean | null;
   members: Set<string>;
 }
 
@@ -120,8 +120,9 @@ export class Directory {
       for (const m of u.members) addTo(this.groupsOfMember, m, u.id);
     }
     for (const au of fixture.administrativeUnits) {
-      this.administrativeUnits.set(au.id, { ...au, members: new Set(au.members) });
-      for (const m of au.members) addTo(this.unitsOfMember, m, au.id);
+      const id = au.id.toLowerCase();
+      this.administrativeUnits.set(id, { ...au, id, members: new Set(au.members) });
+      for (const m of au.members) addTo(this.unitsOfMember, m, id);
     }
     for (const fixtureUser of [...fixture.users, ...extraUsers]) {
       const user = toGraphUser(fixtureUser, initialDomain, this.isRestricted(fixtureUser.id));
@@ -174,18 +175,30 @@ export class Directory {
   /** Everything the "Who can reset passwords" table looks at on the target's side. */
   resetTarget(userId: string): ResetTarget {
     const ownsOrMemberOfRoleAssignable = [...this.groups.values()].some(
-      (g) => g.isAssignableToRole && (g.members.has(userId) || g.owners.has(userId)),
+      (g) => g.isAssignableToRole === true && (g.members.has(userId) || g.owners.has(userId)),
     );
+    // Eligible roles count for the target: Learn does not say whether Entra counts them, and treating an
+    // eligible Global Administrator as a Global Administrator is the safe reading (see README).
+    const roles = [...this.transitiveRoleAssignments(userId), ...this.eligibleRoleAssignments(userId)];
     return {
-      // Eligible roles count for the target: Learn does not say whether Entra counts them, and treating an
-      // eligible Global Administrator as a Global Administrator is the safe reading (see README).
-      roles: [...this.transitiveRoleAssignments(userId), ...this.eligibleRoleAssignments(userId)],
+      roles,
       memberOrOwnerOfRoleAssignableGroup: ownsOrMemberOfRoleAssignable,
+      // The unit scoping the role, whether or not the user is one of its members.
+      roleScopedToRestrictedUnit: roles.some(
+        (r) => this.unitOfScope(r.directoryScopeId)?.isMemberManagementRestricted === true,
+      ),
       administrativeUnits: this.administrativeUnitsOf(userId).map((u) => ({
         id: u.id,
-        restricted: u.isMemberManagementRestricted,
+        restricted: u.isMemberManagementRestricted === true,
       })),
     };
+  }
+
+  /** The administrative unit of a `/administrativeUnits/{id}` scope; undefined for `/` or an unknown unit. */
+  unitOfScope(directoryScopeId: string): AdministrativeUnit | undefined {
+    const prefix = '/administrativeunits/';
+    const scope = directoryScopeId.toLowerCase();
+    return scope.startsWith(prefix) ? this.administrativeUnits.get(scope.slice(prefix.length)) : undefined;
   }
 
   setPassword(user: GraphUser, password: string, force: { withMfa: boolean; change: boolean }): void {

@@ -49,6 +49,8 @@ export interface ResetTarget {
   /** Every role the target holds: active (direct or through a group) and PIM-eligible, at any scope. */
   roles: ScopedRole[];
   memberOrOwnerOfRoleAssignableGroup: boolean;
+  /** One of the roles is scoped to a restricted management administrative unit (member of it or not). */
+  roleScopedToRestrictedUnit: boolean;
   /** Administrative units the target is a member of, with their restricted-management flag. */
   administrativeUnits: { id: string; restricted: boolean }[];
 }
@@ -80,11 +82,7 @@ function requiredRows(target: ResetTarget): (readonly string[])[] {
   if (target.roles.length === 0) rows.push(noAdminRoleRow);
   for (const role of target.roles) rows.push(resetTable[role.roleDefinitionId] ?? onlyPrivileged);
   if (target.memberOrOwnerOfRoleAssignableGroup) rows.push(roleAssignableGroupRow);
-  const restrictedScopes = new Set(
-    target.administrativeUnits.filter((u) => u.restricted).map((u) => `/administrativeUnits/${u.id}`),
-  );
-  if (target.roles.some((r) => restrictedScopes.has(r.directoryScopeId)))
-    rows.push(roleScopedToRestrictedUnitRow);
+  if (target.roleScopedToRestrictedUnit) rows.push(roleScopedToRestrictedUnitRow);
   return rows;
 }
 

@@ -1,4 +1,5 @@
 import type { SimulatorContext } from '../context';
+import { getAdministrativeUnit } from './administrativeUnits';
 import type { Caller, SimRequest, SimResponse } from '../http/types';
 import { publicBaseUrl } from '../auth/tokenEndpoint';
 import { getDomain, listDomains } from './domains';
@@ -52,6 +53,12 @@ const routes: Route[] = [
   { method: 'GET', path: ['me'], handler: getMe },
   { method: 'GET', path: ['domains'], handler: listDomains },
   { method: 'GET', path: ['domains', ':id'], handler: getDomain },
+  {
+    method: 'GET',
+    path: ['directory', 'administrativeUnits', ':id'],
+    versions: ['v1.0'],
+    handler: getAdministrativeUnit,
+  },
   { method: 'GET', path: ['roleManagement', 'directory', 'roleAssignments'], handler: listRoleAssignments },
   {
     method: 'GET',

@@ -2,11 +2,22 @@ import { createHash } from 'node:crypto';
 import type { AdministrativeUnit, DirectoryGroup } from '../directory/directory';
 import { roleDisplayNames } from '../directory/roles';
 import { jsonResponse, type SimResponse } from '../http/types';
-import { applyFilter, parseCollectionFilter, parseSelect, project, wantsCount } from './collectionQuery';
-import { contextUrl, type GraphCall } from './graphCall';
-import { segmentNotFound } from './graphErrors';
+import {
+  applyFilter,
+  nextLink,
+  parseCollectionFilter,
+  parseSelect,
+  parseSkipToken,
+  parseTop,
+  project,
+  refuseSkip,
+  wantsCount,
+} from './collectionQuery';
+import { contextUrl, hasPermission, isAdvancedQuery, type GraphCall } from './graphCall';
+import { graphError, segmentNotFound } from './graphErrors';
 import { requirePermission, requireUser } from './users';
 
+/** user-list-transitivememberof, user-list-ownedobjects: who may list the relationship at all. */
 const readMembershipPermissions = [
   'User.Read.All',
   'User.ReadWrite.All',
@@ -15,6 +26,36 @@ const readMembershipPermissions = [
   'Directory.Read.All',
   'Directory.ReadWrite.All',
 ];
+
+/**
+ * Who may read each type listed in the relationship. Without one of these, objects of that type are listed
+ * "with limited information" (permissions-overview, "Limited information returned for inaccessible member
+ * objects"): type and id only. Lists: group-list (GroupMember.Read.All least), administrativeunit-get
+ * (AdministrativeUnit.Read.All least), directoryrole-list (RoleManagement.Read.Directory least).
+ */
+const readTypePermissions: Record<string, readonly string[]> = {
+  '#microsoft.graph.group': [
+    'GroupMember.Read.All',
+    'GroupMember.ReadWrite.All',
+    'Group.Read.All',
+    'Group.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
+  '#microsoft.graph.administrativeUnit': [
+    'AdministrativeUnit.Read.All',
+    'AdministrativeUnit.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
+  '#microsoft.graph.directoryRole': [
+    'RoleManagement.Read.Directory',
+    'RoleManagement.Read.All',
+    'RoleManagement.ReadWrite.Directory',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
+};
 
 const directoryObjectProperties = [
   'id',
@@ -42,12 +83,15 @@ const casts: Record<string, string> = {
   'microsoft.graph.directoryrole': '#microsoft.graph.directoryRole',
 };
 
+const defaultPageSize = 100;
+
 function groupView(g: DirectoryGroup): Record<string, unknown> {
   return {
     '@odata.type': '#microsoft.graph.group',
     id: g.id,
     displayName: g.displayName,
     description: g.description,
+    // Not set at creation: null, as in Learn's group examples ("Golf Assist", list memberOf).
     isAssignableToRole: g.isAssignableToRole,
     securityEnabled: g.securityEnabled,
     mailEnabled: g.mailEnabled,
@@ -78,8 +122,24 @@ function directoryRoleView(templateId: string): Record<string, unknown> {
 }
 
 /**
+ * The object as a caller without permission to read its type sees it: `@odata.type` and `id`, every other
+ * property null and collections empty (the shape in Learn's troubleshooting article "Microsoft Graph API
+ * memberOf returns null values for some properties").
+ */
+function limitedView(object: Record<string, unknown>): Record<string, unknown> {
+  const limited: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(object)) {
+    limited[name] = name === '@odata.type' || name === 'id' ? value : Array.isArray(value) ? [] : null;
+  }
+  return limited;
+}
+
+/**
  * `GET /users/{id}/transitiveMemberOf[/{cast}]`: groups, administrative units and the directory roles held
  * tenant-wide (directly or through a group). The fixture has no nested groups, so transitive equals direct.
+ * An OData cast, `$filter`, `$search` or `$orderby` needs `ConsistencyLevel: eventual` and `$count=true`
+ * (user-list-transitivememberof, "Request headers"; aad-advanced-queries, "Use of OData cast with transitive
+ * members list").
  */
 export function listTransitiveMemberOf(call: GraphCall): SimResponse {
   requirePermission(call, readMembershipPermissions);
@@ -87,6 +147,12 @@ export function listTransitiveMemberOf(call: GraphCall): SimResponse {
   const castType = call.params.cast === undefined ? undefined : casts[call.params.cast.toLowerCase()];
   if (call.params.cast !== undefined && castType === undefined)
     return segmentNotFound(call.request, call.params.cast);
+  const query = call.request.query;
+  const needsAdvanced =
+    castType !== undefined || ['$filter', '$search', '$orderby'].some((name) => query.has(name));
+  if (needsAdvanced && !(isAdvancedQuery(call) && query.get('$count')?.toLowerCase() === 'true')) {
+    return graphError(call.request, 400, 'Request_UnsupportedQuery', 'Unsupported Query.');
+  }
 
   const directory = call.directory;
   const roleTemplates = new Set(
@@ -114,7 +180,15 @@ export function listOwnedObjects(call: GraphCall): SimResponse {
   return listing(call, 'directoryObjects', owned);
 }
 
+/**
+ * One page of a directoryObject relationship: default page 100, `$top` up to 999, `@odata.nextLink` with a
+ * `$skiptoken`. `$filter` is evaluated on the directory's objects and the objects are then shown as the
+ * caller may see them, so a caller without a group permission gets the matching groups with limited
+ * information (**our reading**: Learn describes limited information as a property of what is returned and
+ * says nothing of filters on properties the caller cannot read).
+ */
 function listing(call: GraphCall, fragment: string, objects: Record<string, unknown>[]): SimResponse {
+  refuseSkip(call);
   const count = wantsCount(call);
   const select = parseSelect(call, directoryObjectProperties, 'microsoft.graph.directoryObject');
   const filter = parseCollectionFilter(
@@ -123,10 +197,20 @@ function listing(call: GraphCall, fragment: string, objects: Record<string, unkn
     directoryObjectProperties,
     'DirectoryObject',
   );
+  const top = parseTop(call, defaultPageSize);
+  const offset = parseSkipToken(call);
   const matches = applyFilter(objects, filter);
+  const page = matches.slice(offset, offset + top).map((o) => visibleTo(call, o));
   return jsonResponse(200, {
     '@odata.context': contextUrl(call, fragment),
     ...(count ? { '@odata.count': matches.length } : {}),
-    value: matches.map((o) => (select ? project(o, select, []) : o)),
+    ...(offset + top < matches.length ? { '@odata.nextLink': nextLink(call, offset + top) } : {}),
+    value: page.map((o) => (select ? project(o, select, []) : o)),
   });
+}
+
+function visibleTo(call: GraphCall, object: Record<string, unknown>): Record<string, unknown> {
+  const type = String(object['@odata.type']);
+  const needed = readTypePermissions[type];
+  return needed === undefined || hasPermission(call.caller, needed) ? object : limitedView(object);
 }

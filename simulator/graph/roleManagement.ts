@@ -24,13 +24,8 @@ const assignmentProperties = [
   'appScopeId',
   'resourceScope',
 ];
-const filterableAssignmentProperties = [
-  'id',
-  'principalId',
-  'roleDefinitionId',
-  'directoryScopeId',
-  'appScopeId',
-];
+/** unifiedRoleAssignment resource: these four "Support `$filter` (`eq`, `in`)". */
+const filterableAssignmentProperties = ['principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId'];
 const eligibilityProperties = [
   'id',
   'principalId',
@@ -103,7 +98,12 @@ function collection(
   });
 }
 
-/** `GET /roleManagement/directory/roleAssignments`: active assignments made directly to the principal. */
+/**
+ * `GET /roleManagement/directory/roleAssignments` (v1.0): active assignments made directly to the principal
+ * (a group's assignment carries the group's id). `$filter` with `eq` and `in`, combined with `and`/`or`;
+ * other operators answer 400 `Request_UnsupportedQuery`. Every match in one page: Learn documents no `$top`
+ * or page size for this list.
+ */
 export function listRoleAssignments(call: GraphCall): SimResponse {
   requirePermission(call, readRolePermissions);
   const filter = parseCollectionFilter(
@@ -112,6 +112,11 @@ export function listRoleAssignments(call: GraphCall): SimResponse {
     assignmentProperties,
     'UnifiedRoleAssignment',
   );
+  if (filter && !onlyEqualityClauses(filter)) {
+    throw new GraphErrorResponse(
+      graphError(call.request, 400, 'Request_UnsupportedQuery', 'Unsupported Query.'),
+    );
+  }
   const rows = applyFilter(call.directory.roleAssignments.map(assignmentView), filter);
   return collection(call, 'roleManagement/directory/roleAssignments', rows, assignmentProperties);
 }
@@ -190,6 +195,20 @@ export function listRoleDefinitions(call: GraphCall): SimResponse {
     '@odata.context': contextUrl(call, 'roleManagement/directory/roleDefinitions'),
     value: Object.keys(roleDisplayNames).map(roleDefinitionView),
   });
+}
+
+function onlyEqualityClauses(filter: FilterExpression): boolean {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return filter.operands.every(onlyEqualityClauses);
+    case 'compare':
+      return filter.operator === 'eq';
+    case 'in':
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** The principal of a `principalId eq '…'` clause at the top level or inside `and`. */

@@ -69,6 +69,8 @@ describe('simulator: Entra token endpoint', () => {
     assert.equal(payload.idtyp, 'app');
     assert.deepEqual(payload.roles, [
       'User.Read.All',
+      'GroupMember.Read.All',
+      'AdministrativeUnit.Read.All',
       'User-PasswordProfile.ReadWrite.All',
       'RoleManagement.Read.Directory',
       'Domain.Read.All',

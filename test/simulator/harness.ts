@@ -19,6 +19,8 @@ export const demo = {
   reportsSecret: 'sim-reports-client-secret',
   noRoleAppId: '7d3a9f4c-0e6b-4d8a-9c5f-4b3e2a1d0c9f',
   noRoleSecret: 'sim-norole-client-secret',
+  outdatedConsentAppId: '2c9d4e6f-7a8b-4c1d-9e2f-3a4b5c6d7e8f',
+  outdatedConsentSecret: 'sim-outdated-consent-secret',
   initialPassword: 'Sim-Initial-7f3Q!',
   passwordMethodId: '28c10230-6103-485e-b985-444c60001490',
 } as const;

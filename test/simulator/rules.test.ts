@@ -10,6 +10,7 @@ const tenantWide = (roleDefinitionId: string): { roleDefinitionId: string; direc
 const plainUser: ResetTarget = {
   roles: [],
   memberOrOwnerOfRoleAssignableGroup: false,
+  roleScopedToRestrictedUnit: false,
   administrativeUnits: [],
 };
 const holding = (...roles: string[]): ResetTarget => ({ ...plainUser, roles: roles.map(tenantWide) });
@@ -75,6 +76,19 @@ describe('simulator: who can reset passwords', () => {
       true,
     );
     assert.equal(mayResetPassword(scoped, plainUser), false);
+  });
+
+  it('lets only Privileged Authentication and Global Administrators reset a user whose role is scoped to a restricted unit', () => {
+    const target: ResetTarget = {
+      roles: [{ roleDefinitionId: Role.HelpdeskAdministrator, directoryScopeId: '/administrativeUnits/au1' }],
+      memberOrOwnerOfRoleAssignableGroup: false,
+      roleScopedToRestrictedUnit: true,
+      administrativeUnits: [],
+    };
+    assert.equal(mayResetPassword([tenantWide(Role.HelpdeskAdministrator)], target), false);
+    assert.equal(mayResetPassword([tenantWide(Role.UserAdministrator)], target), false);
+    assert.equal(mayResetPassword([tenantWide(Role.PrivilegedAuthenticationAdministrator)], target), true);
+    assert.equal(mayResetPassword([tenantWide(Role.GlobalAdministrator)], target), true);
   });
 
   it('refuses everyone on a Global Administrator inside a restricted unit (no AU-scoped role covers it)', () => {
