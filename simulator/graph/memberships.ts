@@ -14,6 +14,7 @@ import {
   wantsCount,
 } from './collectionQuery';
 import { contextUrl, hasPermission, isAdvancedQuery, type GraphCall } from './graphCall';
+import { filterProperties } from './odata';
 import { graphError, segmentNotFound } from './graphErrors';
 import { requirePermission, requireUser } from './users';
 
@@ -182,10 +183,10 @@ export function listOwnedObjects(call: GraphCall): SimResponse {
 
 /**
  * One page of a directoryObject relationship: default page 100, `$top` up to 999, `@odata.nextLink` with a
- * `$skiptoken`. `$filter` is evaluated on the directory's objects and the objects are then shown as the
- * caller may see them, so a caller without a group permission gets the matching groups with limited
- * information (**our reading**: Learn describes limited information as a property of what is returned and
- * says nothing of filters on properties the caller cannot read).
+ * `$skiptoken`. Objects the caller may not read are shown with limited information and, when `$filter` names
+ * any property but `id`, left out: "Resources for which the expression evaluates to false or to null, or which
+ * reference properties that are unavailable due to permissions, are omitted from the response" (Learn: "Use
+ * the $filter query parameter").
  */
 function listing(call: GraphCall, fragment: string, objects: Record<string, unknown>[]): SimResponse {
   refuseSkip(call);
@@ -199,8 +200,13 @@ function listing(call: GraphCall, fragment: string, objects: Record<string, unkn
   );
   const top = parseTop(call, defaultPageSize);
   const offset = parseSkipToken(call);
-  const matches = applyFilter(objects, filter);
-  const page = matches.slice(offset, offset + top).map((o) => visibleTo(call, o));
+  const filtersOnHiddenProperties =
+    filter !== null && filterProperties(filter).some((name) => name.toLowerCase() !== 'id');
+  const matches = applyFilter(objects, filter)
+    .map((object) => ({ object, readable: mayRead(call, object) }))
+    .filter(({ readable }) => readable || !filtersOnHiddenProperties)
+    .map(({ object, readable }) => (readable ? object : limitedView(object)));
+  const page = matches.slice(offset, offset + top);
   return jsonResponse(200, {
     '@odata.context': contextUrl(call, fragment),
     ...(count ? { '@odata.count': matches.length } : {}),
@@ -209,8 +215,7 @@ function listing(call: GraphCall, fragment: string, objects: Record<string, unkn
   });
 }
 
-function visibleTo(call: GraphCall, object: Record<string, unknown>): Record<string, unknown> {
-  const type = String(object['@odata.type']);
-  const needed = readTypePermissions[type];
-  return needed === undefined || hasPermission(call.caller, needed) ? object : limitedView(object);
+function mayRead(call: GraphCall, object: Record<string, unknown>): boolean {
+  const needed = readTypePermissions[String(object['@odata.type'])];
+  return needed === undefined || hasPermission(call.caller, needed);
 }

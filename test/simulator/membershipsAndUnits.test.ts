@@ -4,6 +4,7 @@ import { demo, graphFailure, SimulatorHarness, userId } from './harness';
 
 const tier0Operators = 'e1a0c000-0000-4000-8000-000000000001';
 const helpdeskTeam = 'e1a0c000-0000-4000-8000-000000000002';
+const allCompany = 'e1a0c000-0000-4000-8000-000000000003';
 const executiveProtection = 'e1a0a000-0000-4000-8000-000000000001';
 const seattleOffice = 'e1a0a000-0000-4000-8000-000000000002';
 const helpdeskAdministrator = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
@@ -53,17 +54,28 @@ describe('simulator: memberships with limited information, and administrative un
       assert.equal(page['@odata.count'], 1);
     });
 
-    it('returns groups with limited information (type and id only) to an app with only User.Read.All', async () => {
+    it('leaves out groups a filter cannot be evaluated on for an app with only User.Read.All', async () => {
       const page = (await roleAssignableGroups(outdated, userId('0d')).get()) as DirectoryObjectPage;
 
-      assert.deepEqual(page.value, [
-        {
-          '@odata.type': '#microsoft.graph.group',
-          id: tier0Operators,
-          displayName: null,
-          isAssignableToRole: null,
-        },
-      ]);
+      assert.deepEqual(page.value, []);
+    });
+
+    it('returns groups with limited information (type and id only) when nothing is filtered', async () => {
+      const page = (await outdated
+        .api(`/users/${userId('0d')}/transitiveMemberOf`)
+        .select(['id', 'displayName', 'isAssignableToRole'])
+        .get()) as DirectoryObjectPage;
+
+      const limited = (id: string) => ({
+        '@odata.type': '#microsoft.graph.group',
+        id,
+        displayName: null,
+        isAssignableToRole: null,
+      });
+      assert.deepEqual(
+        page.value.filter((o) => o['@odata.type'] === '#microsoft.graph.group'),
+        [limited(tier0Operators), limited(allCompany)],
+      );
     });
 
     it('nulls every property of a limited group and empties its collections when nothing is selected', async () => {
@@ -85,16 +97,12 @@ describe('simulator: memberships with limited information, and administrative un
     });
 
     it('limits owned groups the same way', async () => {
-      const full = (await roleAssignableGroups(
-        bot,
-        userId('2a'),
-        'ownedObjects',
-      ).get()) as DirectoryObjectPage;
-      const limited = (await roleAssignableGroups(
-        outdated,
-        userId('2a'),
-        'ownedObjects',
-      ).get()) as DirectoryObjectPage;
+      const full = (await bot
+        .api(`/users/${userId('2a')}/ownedObjects/microsoft.graph.group`)
+        .get()) as DirectoryObjectPage;
+      const limited = (await outdated
+        .api(`/users/${userId('2a')}/ownedObjects/microsoft.graph.group`)
+        .get()) as DirectoryObjectPage;
 
       assert.deepEqual(
         full.value.map((g) => [g.displayName, g.isAssignableToRole]),
