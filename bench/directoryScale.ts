@@ -34,7 +34,7 @@ async function measure(extraUsers: number): Promise<Figures> {
       searchByNameMs: await median(() => directory.findUsers('meg', 10)),
       searchByUpnMs: await median(() => directory.findUsers('meganb@contoso.com', 10)),
       getUserMs: await median(() => directory.getUser(MEGAN)),
-      rolesMs: await median(() => directory.getRoleAssignments(MEGAN)),
+      rolesMs: await median(() => directory.getUserRoles(MEGAN)),
     };
   } finally {
     await simulator.close();
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     ['findUsers by name prefix', 'searchByNameMs'],
     ['findUsers by UPN', 'searchByUpnMs'],
     ['getUser by id', 'getUserMs'],
-    ['getRoleAssignments', 'rolesMs'],
+    ['getUserRoles', 'rolesMs'],
   ];
   console.log(
     `Directory scale: demo tenant vs. +${EXTRA_USERS.toLocaleString('en')} users, median of ${ROUNDS} rounds`,

@@ -38,7 +38,11 @@ export interface BotApp {
 export function createBotApp(config: BotConfig, options: BotAppOptions = {}): BotApp {
   const logger = createLogger(config.logLevel, options.logDestination);
   const storage = options.storage ?? new MemoryStorage();
-  const directory = options.directory ?? new GraphDirectory(createGraphClient(config.graph));
+  const directory =
+    options.directory ??
+    new GraphDirectory(createGraphClient(config.graph), {
+      info: (message) => logger.info({ component: 'directory' }, message),
+    });
   const deps: ResetDependencies = {
     directory,
     pendingActions: new PendingActions(new KeyValuePendingActionStore(storage)),

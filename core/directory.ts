@@ -1,6 +1,6 @@
 /**
  * What the bot knows about directory objects. Shapes follow Microsoft Graph v1.0 (`user`, `domain`,
- * `unifiedRoleAssignment`), trimmed to the properties the reset decision and the cards need.
+ * `unifiedRoleAssignment`, `administrativeUnit`), trimmed to the properties the reset decision and the cards need.
  */
 
 /** One identity a user signs in with (Graph `objectIdentity`). */
@@ -43,10 +43,29 @@ export interface RoleAssignment {
   kind: 'active' | 'eligible';
 }
 
-/** A role-assignable group the user is a member of (members of these are protected like admins). */
+/** A role-assignable group the user is a member or owner of (both are protected like admins). */
 export interface RoleAssignableGroup {
   id: string;
   displayName: string;
+}
+
+/** What the reset rules read in a user's roles. */
+export interface UserRoles {
+  /**
+   * Active (assigned to the user, or to a role-assignable group the user is a member of; any scope) and
+   * PIM-eligible role assignments.
+   */
+  roles: RoleAssignment[];
+  /** Role-assignable groups the user is a member or owner of. */
+  roleAssignableGroups: RoleAssignableGroup[];
+}
+
+/** An administrative unit, as far as a role scoped to it matters. */
+export interface AdministrativeUnit {
+  id: string;
+  displayName: string;
+  /** A restricted management unit: its members are managed only by administrators scoped to it. */
+  isMemberManagementRestricted: boolean;
 }
 
 export interface Domain {
@@ -74,9 +93,9 @@ export interface Directory {
   /** Exact UPN or mail match first, then display name / given name / surname prefix. */
   findUsers(query: string, limit: number): Promise<UserSearchResult>;
   getUser(id: string): Promise<DirectoryUser>;
-  /** Active (direct and group-based, any scope) and PIM-eligible role assignments. */
-  getRoleAssignments(principalId: string): Promise<RoleAssignment[]>;
-  getRoleAssignableGroups(userId: string): Promise<RoleAssignableGroup[]>;
+  /** The user's roles and role-assignable groups; the user is named by object id. */
+  getUserRoles(userId: string): Promise<UserRoles>;
+  getAdministrativeUnit(id: string): Promise<AdministrativeUnit>;
   /** null when the name is not a verified domain of the tenant (Graph 404). */
   getDomain(name: string): Promise<Domain | null>;
   /** PATCH passwordProfile with forceChangePasswordNextSignIn (or ...WithMfa). */

@@ -11,6 +11,8 @@ export type AgentFacingErrorKind =
   | 'OnPremisesMastered'
   | 'Throttled'
   | 'GraphUnavailable'
+  /** The bot's app registration lacks a Microsoft Graph permission (consent), so it cannot check or act. */
+  | 'MissingPermission'
   | 'BadInput';
 
 export interface AgentFacingErrorOptions {

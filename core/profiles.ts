@@ -1,6 +1,8 @@
-import type { Directory } from './directory';
+import type { AdministrativeUnit, Directory, RoleAssignment, UserRoles } from './directory';
 import { isGuid, upnDomain } from './directoryIds';
 import type { RequesterProfile, TargetProfile } from './policy/types';
+
+const UNIT_SCOPE = /^\/administrativeUnits\/([^/]+)$/i;
 
 /**
  * Everything the reset rules read about the user whose password would be reset. The independent reads run in
@@ -14,12 +16,11 @@ export async function loadTargetProfile(directory: Directory, userId: string): P
   }));
   // Role and group reads need the object id; a UPN is resolved first.
   const objectId = isGuid(userId) ? userId : (await userAndDomain).user.id;
-  const [{ user, domain }, roles, roleAssignableGroups] = await Promise.all([
+  const [{ user, domain }, { roles, roleAssignableGroups, roleUnits }] = await Promise.all([
     userAndDomain,
-    directory.getRoleAssignments(objectId),
-    directory.getRoleAssignableGroups(objectId),
+    directory.getUserRoles(objectId).then(async (found) => withRoleUnits(directory, found)),
   ]);
-  return { user, roles, roleAssignableGroups, domain };
+  return { user, roles, roleAssignableGroups, roleUnits, domain };
 }
 
 /** The requester asking for a reset, identified by the Entra object id Teams reports (`from.aadObjectId`). */
@@ -27,9 +28,23 @@ export async function loadRequesterProfile(
   directory: Directory,
   aadObjectId: string,
 ): Promise<RequesterProfile> {
-  const [user, roles] = await Promise.all([
+  const [user, { roles }] = await Promise.all([
     directory.getUser(aadObjectId),
-    directory.getRoleAssignments(aadObjectId),
+    directory.getUserRoles(aadObjectId),
   ]);
   return { user, roles };
+}
+
+/** A role scoped to a restricted management unit protects its holder: read each unit once. */
+async function withRoleUnits(
+  directory: Directory,
+  found: UserRoles,
+): Promise<UserRoles & { roleUnits: AdministrativeUnit[] }> {
+  const unitIds = [...new Set(found.roles.flatMap((role) => unitOf(role) ?? []))];
+  const roleUnits = await Promise.all(unitIds.map(async (id) => directory.getAdministrativeUnit(id)));
+  return { ...found, roleUnits };
+}
+
+function unitOf(role: RoleAssignment): string | undefined {
+  return UNIT_SCOPE.exec(role.directoryScopeId)?.[1]?.toLowerCase();
 }

@@ -1,28 +1,36 @@
 import type { Client, GraphRequest } from '@microsoft/microsoft-graph-client';
 import type { z } from 'zod';
 import type {
+  AdministrativeUnit,
   Directory,
   DirectoryUser,
   Domain,
   PasswordResetOptions,
   RoleAssignableGroup,
   RoleAssignment,
+  UserRoles,
   UserSearchResult,
 } from '../core/directory';
 import { isGuid } from '../core/directoryIds';
 import { AgentFacingError } from '../core/errors';
 import { normalizeSearchText } from '../core/searchText';
-import { malformedGraphResponse, toAgentFacingError } from './graphErrors';
+import {
+  malformedGraphResponse,
+  missingPermission,
+  toAgentFacingError,
+  type GraphCallContext,
+} from './graphErrors';
 import {
   USER_SELECT,
+  administrativeUnitSchema,
   domainSchema,
+  groupEntrySchema,
   listedObjectSchema,
-  memberOfSchema,
   pageSchema,
   roleRowSchema,
   userSchema,
 } from './graphSchemas';
-import { encodePathSegment, encodeQueryValue, equals, startsWith } from './odata';
+import { encodePathSegment, encodeQueryValue, equals, isIn, startsWith } from './odata';
 
 const AGENT_USER_TYPE = '#microsoft.graph.agentUser';
 const PREFIX_SEARCH_PROPERTIES = ['displayName', 'givenName', 'surname', 'userPrincipalName', 'mail'];
@@ -32,15 +40,55 @@ const MAX_PAGES = 20;
 const ADDRESS_LIKE = /^[^\s@]+@[^\s@]+$/;
 const DOMAIN_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
 
-type HeaderMap = Record<string, string>;
-const EVENTUAL_CONSISTENCY: HeaderMap = { ConsistencyLevel: 'eventual' };
+const GROUP_TYPE = '#microsoft.graph.group';
+/** Graph's page size limit for directory object lists ("The default and maximum page sizes are 100 and 999"). */
+const MAX_PAGE_SIZE = 999;
+/** `in` takes at most 15 values in a `$filter` (Learn: "Use the $filter query parameter", known limitations). */
+const MAX_IN_VALUES = 15;
+
+/** What each Graph call is for, and the application permission the README asks to grant for it. */
+const CALLS = {
+  searchUsers: { action: 'search the directory', access: 'read', permission: 'User.Read.All' },
+  readUser: { action: 'look up the user', access: 'read', permission: 'User.Read.All' },
+  readRoles: { action: 'read directory roles', access: 'read', permission: 'RoleManagement.Read.Directory' },
+  readMemberships: { action: 'read group memberships', access: 'read', permission: 'User.Read.All' },
+  readGroups: { action: 'read group memberships', access: 'read', permission: 'GroupMember.Read.All' },
+  readUnit: {
+    action: 'read the administrative unit of a role',
+    access: 'read',
+    permission: 'AdministrativeUnit.Read.All',
+  },
+  readDomain: { action: 'read the domain settings', access: 'read', permission: 'Domain.Read.All' },
+  resetPassword: {
+    action: 'reset the password',
+    access: 'write',
+    permission: 'User-PasswordProfile.ReadWrite.All',
+  },
+  revokeSessions: {
+    action: 'sign the user out of their sessions',
+    access: 'write',
+    permission: 'User.RevokeSessions.All',
+  },
+} as const satisfies Record<string, GraphCallContext>;
+
+/** Facts about the tenant that the people running the bot should know (`bot/app.ts` passes its logger). */
+export interface DirectoryNotices {
+  info(message: string): void;
+}
+
+const SILENT: DirectoryNotices = { info: () => undefined };
 
 /**
  * The directory through Microsoft Graph, with the bot's own app-only identity. Every failure leaves as an
  * `AgentFacingError`; every answer is validated before use.
  */
 export class GraphDirectory implements Directory {
-  constructor(private readonly client: Client) {}
+  private pimUnavailableNoticed = false;
+
+  constructor(
+    private readonly client: Client,
+    private readonly notices: DirectoryNotices = SILENT,
+  ) {}
 
   async findUsers(query: string, limit: number): Promise<UserSearchResult> {
     const text = normalizeSearchText(query);
@@ -52,8 +100,8 @@ export class GraphDirectory implements Directory {
       );
     }
     const size = Math.min(Math.max(Math.floor(limit) || 1, 1), MAX_SEARCH_RESULTS);
-    const action = 'search the directory';
-    return this.call(action, async () => {
+    const action = CALLS.searchUsers.action;
+    return this.call(CALLS.searchUsers, async () => {
       const prefixFilter = PREFIX_SEARCH_PROPERTIES.map((property) => startsWith(property, text)).join(
         ' or ',
       );
@@ -77,8 +125,8 @@ export class GraphDirectory implements Directory {
 
   async getUser(id: string): Promise<DirectoryUser> {
     assertUserKey(id);
-    const action = 'look up the user';
-    return this.call(action, async () => {
+    const action = CALLS.readUser.action;
+    return this.call(CALLS.readUser, async () => {
       const body: unknown = await this.client
         .api(`/users/${encodePathSegment(id)}`)
         .select([...USER_SELECT])
@@ -98,66 +146,61 @@ export class GraphDirectory implements Directory {
     });
   }
 
-  async getRoleAssignments(principalId: string): Promise<RoleAssignment[]> {
-    assertObjectId(principalId);
-    const action = 'read directory roles';
-    const filter = encodeQueryValue(equals('principalId', principalId));
-    return this.call(action, async () => {
-      // Two parallel calls rather than one $batch: a batch cannot mix beta and v1.0 requests, and the
-      // SDK's retry of throttled requests does not reach requests inside a batch.
-      const [active, eligible] = await Promise.all([
-        // beta only; it includes roles held through groups, and answers 404 without ConsistencyLevel.
-        this.readAllPages(
-          this.client
-            .api('/roleManagement/directory/transitiveRoleAssignments')
-            .version('beta')
-            .headers(EVENTUAL_CONSISTENCY)
-            .count(true)
-            .filter(filter),
-          roleRowSchema,
-          action,
-          EVENTUAL_CONSISTENCY,
-        ),
-        this.readAllPages(
-          this.client.api('/roleManagement/directory/roleEligibilityScheduleInstances').filter(filter),
-          roleRowSchema,
-          action,
-        ),
+  /**
+   * Active roles from v1.0 only (beta is not supported in production, and its transitiveRoleAssignments lags
+   * behind changes): those assigned to the user, and those assigned to the role-assignable groups the user is
+   * a member of, which carry the group's id as principal. Only role-assignable groups can hold roles, so the
+   * membership read that the reset rules need anyway names every group to ask about. Two round trips at most:
+   * everything that does not need the groups runs alongside their read.
+   */
+  async getUserRoles(userId: string): Promise<UserRoles> {
+    assertObjectId(userId);
+    return this.call(CALLS.readRoles, async () => {
+      const memberOf = this.readRoleAssignableGroups(userId, 'transitiveMemberOf');
+      const [groups, owned, direct, throughGroups, eligible] = await Promise.all([
+        memberOf,
+        this.readRoleAssignableGroups(userId, 'ownedObjects'),
+        this.readActiveAssignments([userId]),
+        memberOf.then(async (member) => this.readActiveAssignments(member.map((group) => group.id))),
+        this.readEligibleAssignments(userId),
       ]);
-      return uniqueAssignments([
-        ...active.map((row) => toAssignment(row, 'active')),
-        ...eligible.map((row) => toAssignment(row, 'eligible')),
-      ]);
+      return {
+        roles: uniqueAssignments([
+          ...[...direct, ...throughGroups].map((row) => toAssignment(row, 'active')),
+          ...eligible.map((row) => toAssignment(row, 'eligible')),
+        ]),
+        roleAssignableGroups: uniqueById([...groups, ...owned]),
+      };
     });
   }
 
-  /**
-   * Role-assignable groups the user is a member of (transitively) or owns: Entra protects both like admins
-   * ("member or owner of a role-assignable group" in the "Who can reset passwords" table).
-   */
-  async getRoleAssignableGroups(userId: string): Promise<RoleAssignableGroup[]> {
-    assertObjectId(userId);
-    const action = 'read group memberships';
-    const user = encodePathSegment(userId);
-    const select = ['id', 'displayName', 'isAssignableToRole'];
-    return this.call(action, async () => {
-      const [memberOf, owned] = await Promise.all([
-        this.readAllPages(
-          this.client.api(`/users/${user}/transitiveMemberOf`).select(select),
-          memberOfSchema,
-          action,
-        ),
-        // Cast to groups: owned objects also include applications and service principals.
-        this.readAllPages(
-          this.client.api(`/users/${user}/ownedObjects/microsoft.graph.group`).select(select),
-          memberOfSchema,
-          action,
-        ),
-      ]);
-      const groups = [...memberOf, ...owned]
-        .filter((entry) => entry.isAssignableToRole === true)
-        .map((entry) => ({ id: entry.id, displayName: entry.displayName ?? entry.id }));
-      return uniqueById(groups);
+  async getAdministrativeUnit(id: string): Promise<AdministrativeUnit> {
+    assertObjectId(id);
+    const action = CALLS.readUnit.action;
+    return this.call(CALLS.readUnit, async () => {
+      let body: unknown;
+      try {
+        body = await this.client
+          .api(`/directory/administrativeUnits/${encodePathSegment(id)}`)
+          .select(['id', 'displayName', 'isMemberManagementRestricted'])
+          .get();
+      } catch (error) {
+        if (isNotFound(error)) {
+          // A role scoped to a unit that no longer exists cannot be judged: fail closed, and say why.
+          throw new AgentFacingError(
+            'GraphUnavailable',
+            'A role of this user is scoped to an administrative unit the directory does not know, so the bot cannot tell whether it is a restricted management unit.',
+            'Ask an administrator to check the role assignments of this user in the Microsoft Entra admin center.',
+            requestIdOf(error),
+          );
+        }
+        throw error;
+      }
+      const unit = parse(administrativeUnitSchema, body, action);
+      if (unit.id.toLowerCase() !== id.toLowerCase()) {
+        throw malformedGraphResponse(action);
+      }
+      return unit;
     });
   }
 
@@ -166,8 +209,8 @@ export class GraphDirectory implements Directory {
     if (!DOMAIN_NAME.test(name)) {
       return null;
     }
-    const action = 'read the domain settings';
-    return this.call(action, async () => {
+    const action = CALLS.readDomain.action;
+    return this.call(CALLS.readDomain, async () => {
       try {
         const body: unknown = await this.client.api(`/domains/${encodePathSegment(name)}`).get();
         return parse(domainSchema, body, action);
@@ -186,7 +229,7 @@ export class GraphDirectory implements Directory {
     options: PasswordResetOptions,
   ): Promise<void> {
     assertObjectId(userId);
-    await this.call('reset the password', async () => {
+    await this.call(CALLS.resetPassword, async () => {
       await this.client.api(`/users/${encodePathSegment(userId)}`).patch({
         passwordProfile: {
           password: temporaryPassword,
@@ -201,7 +244,7 @@ export class GraphDirectory implements Directory {
     assertObjectId(userId);
     // Graph answers 200 {"value": true} (a documented service quirk) where 204 is meant: any 2xx is success,
     // and the body is not read.
-    await this.call('sign the user out of their sessions', async () => {
+    await this.call(CALLS.revokeSessions, async () => {
       await this.client.api(`/users/${encodePathSegment(userId)}/revokeSignInSessions`).post(undefined);
     });
   }
@@ -224,11 +267,104 @@ export class GraphDirectory implements Directory {
     return { users, hasMore: page.value.length >= top || page['@odata.nextLink'] !== undefined };
   }
 
+  /**
+   * Role-assignable groups the user is a member (`transitiveMemberOf`) or owner (`ownedObjects`) of. Without
+   * a group permission Graph still lists the groups, but "with limited information" (type and id, everything
+   * else null): then whether a group is role-assignable is unknown, and the answer fails closed. No
+   * `$filter=isAssignableToRole eq true`: Graph leaves out objects "which reference properties that are
+   * unavailable due to permissions", so a missing permission would read as "no role-assignable groups". No
+   * OData cast either: it needs `ConsistencyLevel: eventual`, an index that may lag behind a new membership.
+   */
+  private async readRoleAssignableGroups(
+    userId: string,
+    relationship: 'transitiveMemberOf' | 'ownedObjects',
+  ): Promise<RoleAssignableGroup[]> {
+    const { action } = CALLS.readMemberships;
+    const objects = await this.readAllPages(
+      this.client
+        .api(`/users/${encodePathSegment(userId)}/${relationship}`)
+        .select(['id', 'displayName', 'isAssignableToRole'])
+        .top(MAX_PAGE_SIZE),
+      listedObjectSchema,
+      action,
+    );
+    const groups = objects
+      .filter((entry) => entry['@odata.type'] === GROUP_TYPE)
+      .map((entry) => parse(groupEntrySchema, entry, action));
+    // Every group has a display name; only limited information hides it.
+    if (groups.some((group) => group.displayName === null)) {
+      throw missingPermission(CALLS.readGroups.action, CALLS.readGroups.permission);
+    }
+    // `null`: not set when the group was created, which Graph reports for ordinary groups.
+    return groups
+      .filter((group) => group.isAssignableToRole === true)
+      .map((group) => ({ id: group.id, displayName: group.displayName ?? group.id }));
+  }
+
+  /** Active assignments to any of `principalIds` (v1.0 `roleAssignments`, `principalId` `eq`/`in`). */
+  private async readActiveAssignments(principalIds: string[]): Promise<z.output<typeof roleRowSchema>[]> {
+    const chunks: string[][] = [];
+    for (let start = 0; start < principalIds.length; start += MAX_IN_VALUES) {
+      chunks.push(principalIds.slice(start, start + MAX_IN_VALUES));
+    }
+    const pages = await Promise.all(
+      chunks.map(async (chunk) =>
+        this.readRoleRows(
+          this.client
+            .api('/roleManagement/directory/roleAssignments')
+            .filter(encodeQueryValue(principalIn(chunk))),
+          chunk,
+        ),
+      ),
+    );
+    return pages.flat();
+  }
+
+  /**
+   * PIM-eligible assignments. A tenant without Microsoft Entra ID P2 or Governance has no PIM, so no eligible
+   * assignments: Graph answers 400 `AadPremiumLicenseRequired`, which means none (said once, for operators).
+   */
+  private async readEligibleAssignments(userId: string): Promise<z.output<typeof roleRowSchema>[]> {
+    try {
+      return await this.readRoleRows(
+        this.client
+          .api('/roleManagement/directory/roleEligibilityScheduleInstances')
+          .filter(encodeQueryValue(equals('principalId', userId))),
+        [userId],
+      );
+    } catch (error) {
+      if (!isPimLicenceMissing(error)) {
+        throw error;
+      }
+      if (!this.pimUnavailableNoticed) {
+        this.pimUnavailableNoticed = true;
+        this.notices.info(
+          'Privileged Identity Management is not available in this tenant (no Microsoft Entra ID P2 or Governance ' +
+            'licence: Graph answered 400 AadPremiumLicenseRequired), so there are no PIM-eligible role assignments.',
+        );
+      }
+      return [];
+    }
+  }
+
+  /** Role rows, each for one of the principals asked about: a filter Graph ignored must not lend roles. */
+  private async readRoleRows(
+    request: GraphRequest,
+    principalIds: string[],
+  ): Promise<z.output<typeof roleRowSchema>[]> {
+    const { action } = CALLS.readRoles;
+    const rows = await this.readAllPages(request, roleRowSchema, action);
+    const asked = new Set(principalIds.map((id) => id.toLowerCase()));
+    if (rows.some((row) => !asked.has(row.principalId.toLowerCase()))) {
+      throw malformedGraphResponse(action);
+    }
+    return rows;
+  }
+
   private async readAllPages<T extends z.ZodTypeAny>(
     first: GraphRequest,
     itemSchema: T,
     action: string,
-    headers: HeaderMap = {},
   ): Promise<z.output<T>[]> {
     const items: z.output<T>[] = [];
     let body: unknown = await first.get();
@@ -243,15 +379,15 @@ export class GraphDirectory implements Directory {
       if (pages >= MAX_PAGES || !nextLink.startsWith('https://')) {
         throw malformedGraphResponse(action);
       }
-      body = await this.client.api(nextLink).headers(headers).get();
+      body = await this.client.api(nextLink).get();
     }
   }
 
-  private async call<T>(action: string, work: () => Promise<T>): Promise<T> {
+  private async call<T>(context: GraphCallContext, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      throw toAgentFacingError(error, action);
+      throw toAgentFacingError(error, context);
     }
   }
 }
@@ -293,6 +429,21 @@ function uniqueById<T extends { id: string }>(items: T[]): T[] {
 
 function isNotFound(error: unknown): boolean {
   return error instanceof Error && (error as { statusCode?: unknown }).statusCode === 404;
+}
+
+function isPimLicenceMissing(error: unknown): boolean {
+  const failure = error as { statusCode?: unknown; code?: unknown };
+  return error instanceof Error && failure.statusCode === 400 && failure.code === 'AadPremiumLicenseRequired';
+}
+
+function requestIdOf(error: unknown): string | undefined {
+  const id = (error as { requestId?: unknown }).requestId;
+  return typeof id === 'string' && /^[0-9A-Za-z-]{1,64}$/.test(id) ? id : undefined;
+}
+
+/** `principalId eq '…'` for one principal (Learn's example), `principalId in (…)` for several. */
+function principalIn(ids: string[]): string {
+  return ids.length === 1 ? equals('principalId', ids[0]) : isIn('principalId', ids);
 }
 
 /** Object ids only: these values end up in URL paths and OData filters. */

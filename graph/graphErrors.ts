@@ -25,30 +25,71 @@ const TRY_AGAIN_LATER =
   'Try again in a few minutes. If it keeps failing, contact the team that runs this bot.';
 
 /**
- * Maps any failure of a Graph call onto what the requester can act on. `action` says what the bot was doing in
- * plain words ("reset the password"). Messages are written here, never copied from Graph: Graph's own
- * messages are for developers and may echo what the request carried.
+ * What a Graph call was for, so that its failure can be explained. Entra refuses an app-only read only for a
+ * missing permission, but a write also for the bot's own directory role: a 403 means different things.
  */
-export function toAgentFacingError(error: unknown, action: string): AgentFacingError {
+export interface GraphCallContext {
+  /** What the bot was doing, in plain words ("reset the password"). */
+  action: string;
+  access: 'read' | 'write';
+  /** The Microsoft Graph application permission the call needs, as the README asks to grant it. */
+  permission: string;
+}
+
+/**
+ * Maps any failure of a Graph call onto what the requester can act on. `call` says what the bot was doing
+ * (plain words alone when nothing more is known). Messages are written here, never copied from Graph: Graph's
+ * own messages are for developers and may echo what the request carried.
+ */
+export function toAgentFacingError(error: unknown, call: GraphCallContext | string): AgentFacingError {
   if (error instanceof AgentFacingError) {
     return error;
   }
-  const mapped = mapFailure(error, action);
+  const mapped = mapFailure(error, call);
   return new AgentFacingError(mapped.kind, mapped.message, mapped.nextStep, mapped.requestId, {
     cause: error,
     outcomeUnknown: mayHaveBeenApplied(error),
   });
 }
 
-function mapFailure(error: unknown, action: string): AgentFacingError {
+function mapFailure(error: unknown, call: GraphCallContext | string): AgentFacingError {
+  const action = typeof call === 'string' ? call : call.action;
   // Before the Graph check: @azure/identity's AuthenticationError also carries a `statusCode` (Entra's).
   if (error instanceof Error && SIGN_IN_FAILURES.has(error.name)) {
     return botSignInFailed(action);
   }
   if (isGraphErrorLike(error)) {
-    return fromGraphError(error, action);
+    return fromGraphError(error, call);
   }
   return unavailable(action);
+}
+
+/**
+ * The bot's app registration lacks `permission`: an administrator has not added it or not granted admin
+ * consent. Graph says so with a 403 on a read, or by returning objects with limited information.
+ */
+export function missingPermission(action: string, permission: string, requestId?: string): AgentFacingError {
+  return new AgentFacingError(
+    'MissingPermission',
+    `The bot is not allowed to ${action}: its app registration lacks the Microsoft Graph application permission ${permission}, or admin consent for it. Until it has it, the bot cannot check resets, so it refuses them.`,
+    `Ask the team that runs this bot to have an administrator add ${permission} (application) to the bot's app registration and grant admin consent in the Microsoft Entra admin center.`,
+    requestId,
+  );
+}
+
+/**
+ * Entra refused a change the bot's policy allowed: the requester's role covers the user, the role of the
+ * bot's own identity does not (or, if nothing can be changed at all, the bot lacks the permission).
+ */
+function botRoleTooLow(call: GraphCallContext, requestId?: string): AgentFacingError {
+  return new AgentFacingError(
+    'NotAllowed',
+    `Microsoft Entra ID refused to let the bot ${call.action}: your role covers this user, but the directory role of the bot's own identity (its service principal) does not.`,
+    'Ask a Privileged Authentication Administrator to do it in the Microsoft Entra admin center, and tell the team ' +
+      'that runs this bot: its service principal needs a directory role that covers this user (for other ' +
+      `administrators, Privileged Authentication Administrator), or, if it can change no one, the ${call.permission} permission.`,
+    requestId,
+  );
 }
 
 /** A Graph response the bot cannot read is treated like Graph being down: fail closed, never crash or allow. */
@@ -61,7 +102,8 @@ export function malformedGraphResponse(action: string, requestId?: string): Agen
   );
 }
 
-function fromGraphError(error: GraphErrorLike, action: string): AgentFacingError {
+function fromGraphError(error: GraphErrorLike, call: GraphCallContext | string): AgentFacingError {
+  const action = typeof call === 'string' ? call : call.action;
   const requestId = requestIdOf(error);
   const { statusCode, code } = error;
   if (statusCode === -1) {
@@ -72,6 +114,12 @@ function fromGraphError(error: GraphErrorLike, action: string): AgentFacingError
   }
   if (statusCode === 401) {
     return botSignInFailed(action, requestId);
+  }
+  if (statusCode === 403 && typeof call !== 'string') {
+    // An app-only read is refused for a missing permission only; a write also for the bot's role.
+    return call.access === 'read'
+      ? missingPermission(call.action, call.permission, requestId)
+      : botRoleTooLow(call, requestId);
   }
   if (statusCode === 403 && code === 'Authorization_RequestDenied') {
     return new AgentFacingError(

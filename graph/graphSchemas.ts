@@ -103,17 +103,34 @@ export function pageSchema<T extends z.ZodTypeAny>(item: T) {
 
 /** Both `unifiedRoleAssignment` and `unifiedRoleEligibilityScheduleInstance` carry these. */
 export const roleRowSchema = z.object({
+  principalId: z.string().min(1),
   roleDefinitionId: z.string().min(1),
   directoryScopeId: z.string().min(1),
 });
 
-/** An entry of `transitiveMemberOf`: groups, directory roles, administrative units. */
-export const memberOfSchema = z.object({
-  '@odata.type': z.string().optional(),
+/**
+ * A group listed in `transitiveMemberOf` or `ownedObjects` with `$select=id,displayName,isAssignableToRole`.
+ * Both properties must be there (Graph returns every selected property, null when unset): null
+ * `displayName` is how limited information shows, null `isAssignableToRole` an ordinary group.
+ */
+export const groupEntrySchema = z.object({
   id: z.string().min(1),
-  displayName: optionalText,
-  isAssignableToRole: z.boolean().nullish(),
+  displayName: z.string().nullable(),
+  isAssignableToRole: z.boolean().nullable(),
 });
+
+/** `administrativeUnit`; `isMemberManagementRestricted` null means not set: "the default behavior is false". */
+export const administrativeUnitSchema = z
+  .object({
+    id: z.string().min(1),
+    displayName: optionalText,
+    isMemberManagementRestricted: z.boolean().nullish(),
+  })
+  .transform((unit) => ({
+    id: unit.id,
+    displayName: unit.displayName ?? unit.id,
+    isMemberManagementRestricted: unit.isMemberManagementRestricted === true,
+  }));
 
 export const domainSchema = z.object({
   id: z.string().min(1),

@@ -25,6 +25,11 @@ export function equals(property: string, value: string): string {
   return `${property} eq ${odataString(value)}`;
 }
 
+/** `property in ('a','b')` with each value escaped. */
+export function isIn(property: string, values: readonly string[]): string {
+  return `${property} in (${values.map(odataString).join(',')})`;
+}
+
 /**
  * Encodes a whole query value (a `$filter` expression) for the URL. Everything outside the unreserved set is
  * percent-encoded, including `&`, `=`, `#`, `+`, `%`, `?` and `/`.

@@ -64,7 +64,9 @@ export function checkRequester(requester: RequesterProfile): Refusal | null {
  *  6. synced from on-premises AD without password writeback;
  *  7. a restricted management administrative unit (only that unit's administrators);
  *  8. a role the requester's role cannot reset (escalate to a higher role);
- *  9. member or owner of a role-assignable group (escalate to Privileged Authentication / Global Administrator).
+ *  9. a role scoped to a restricted management administrative unit, and
+ * 10. member or owner of a role-assignable group (both: escalate to Privileged Authentication / Global
+ *     Administrator).
  */
 export function decideReset(
   requester: RequesterProfile,
@@ -80,6 +82,7 @@ export function decideReset(
     checkCloudMastered(target, settings) ??
     checkNotRestricted(target) ??
     checkRoleCovered(requester, target) ??
+    checkRestrictedUnitRoles(requester, target) ??
     checkRoleAssignableGroups(requester, target);
   if (refusal) {
     return { allowed: false, refusal };
@@ -226,6 +229,39 @@ function checkRoleCovered(requester: RequesterProfile, target: TargetProfile): R
     reason: `${target.user.displayName} holds ${held}${how}, and your ${nameOf(best.column)} role cannot reset passwords of users with that role.`,
     nextStep: `Ask ${withArticle(listOr(able.map(nameOf)))} to reset it.`,
   };
+}
+
+/**
+ * "User with a role scoped to a restricted management administrative unit": only Privileged Authentication and
+ * Global Administrators, whether or not the user is a member of that unit. A unit the profile does not
+ * describe counts as restricted (fail safe).
+ */
+function checkRestrictedUnitRoles(requester: RequesterProfile, target: TargetProfile): Refusal | null {
+  if (requesterColumns(requester.roles).some((column) => TOP_RESETTERS.includes(column))) {
+    return null;
+  }
+  const scopes = target.roles
+    .map((role) => unitScopeOf(role.directoryScopeId))
+    .filter((unitId): unitId is string => unitId !== null);
+  const described = (unitId: string) => target.roleUnits.find((unit) => unit.id.toLowerCase() === unitId);
+  const restricted = scopes.map(described).find((unit) => unit?.isMemberManagementRestricted === true);
+  const unknown = scopes.some((unitId) => described(unitId) === undefined);
+  if (restricted === undefined && !unknown) {
+    return null;
+  }
+  const where = restricted
+    ? `"${restricted.displayName}", a restricted management administrative unit`
+    : 'an administrative unit the bot could not check, so it is treated as a restricted management unit';
+  return {
+    rule: 'restricted-unit-role',
+    reason: `${target.user.displayName} holds a role scoped to ${where}. Only Privileged Authentication Administrators and Global Administrators can reset passwords of users with such a role.`,
+    nextStep: `Ask ${withArticle(listOr(TOP_RESETTERS.map(nameOf)))} to reset it.`,
+  };
+}
+
+function unitScopeOf(directoryScopeId: string): string | null {
+  const match = /^\/administrativeUnits\/([^/]+)$/i.exec(directoryScopeId);
+  return match?.[1]?.toLowerCase() ?? null;
 }
 
 function checkRoleAssignableGroups(requester: RequesterProfile, target: TargetProfile): Refusal | null {

@@ -1,4 +1,10 @@
-import type { DirectoryUser, Domain, RoleAssignableGroup, RoleAssignment } from '../directory';
+import type {
+  AdministrativeUnit,
+  DirectoryUser,
+  Domain,
+  RoleAssignableGroup,
+  RoleAssignment,
+} from '../directory';
 
 /** The requester (a helpdesk agent), as the directory describes them. */
 export interface RequesterProfile {
@@ -11,6 +17,8 @@ export interface TargetProfile {
   user: DirectoryUser;
   roles: RoleAssignment[];
   roleAssignableGroups: RoleAssignableGroup[];
+  /** The administrative units that scope the target's roles (to tell restricted management units). */
+  roleUnits: AdministrativeUnit[];
   /** The domain of the user's UPN; null when the UPN's domain is not a verified domain of the tenant. */
   domain: Domain | null;
 }
@@ -25,6 +33,7 @@ export type RefusalRule =
   | 'target-role-protected'
   | 'role-assignable-group'
   | 'restricted-management-unit'
+  | 'restricted-unit-role'
   | 'external-identity'
   | 'pending-invitation'
   | 'federated-domain'

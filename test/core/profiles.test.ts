@@ -4,28 +4,33 @@ import { AgentFacingError } from '../../core/errors';
 import { upnDomain } from '../../core/directoryIds';
 import { loadRequesterProfile, loadTargetProfile } from '../../core/profiles';
 import type {
+  AdministrativeUnit,
   Directory,
   DirectoryUser,
   Domain,
   PasswordResetOptions,
-  RoleAssignableGroup,
-  RoleAssignment,
+  UserRoles,
   UserSearchResult,
 } from '../../core/directory';
 import { directoryUser } from '../support/directoryUsers';
 
 const MEGAN = 'e1a00000-0000-4000-8000-000000000002';
+const UNIT = 'e1a0a000-0000-4000-8000-000000000001';
+const OTHER_UNIT = 'e1a0a000-0000-4000-8000-000000000002';
 
 function stubDirectory() {
   return {
     findUsers: sinon.stub<[string, number], Promise<UserSearchResult>>(),
     getUser: sinon.stub<[string], Promise<DirectoryUser>>().resolves(directoryUser()),
-    getRoleAssignments: sinon
-      .stub<[string], Promise<RoleAssignment[]>>()
-      .resolves([{ roleDefinitionId: 'r', directoryScopeId: '/', kind: 'active' }]),
-    getRoleAssignableGroups: sinon
-      .stub<[string], Promise<RoleAssignableGroup[]>>()
-      .resolves([{ id: 'g', displayName: 'Tier0' }]),
+    getUserRoles: sinon.stub<[string], Promise<UserRoles>>().resolves({
+      roles: [{ roleDefinitionId: 'r', directoryScopeId: '/', kind: 'active' }],
+      roleAssignableGroups: [{ id: 'g', displayName: 'Tier0' }],
+    }),
+    getAdministrativeUnit: sinon
+      .stub<[string], Promise<AdministrativeUnit>>()
+      .callsFake((id) =>
+        Promise.resolve({ id, displayName: `unit ${id}`, isMemberManagementRestricted: id === UNIT }),
+      ),
     getDomain: sinon
       .stub<[string], Promise<Domain | null>>()
       .resolves({ id: 'contoso.com', authenticationType: 'Managed' }),
@@ -44,10 +49,33 @@ describe('loadTargetProfile', () => {
       user: directoryUser(),
       roles: [{ roleDefinitionId: 'r', directoryScopeId: '/', kind: 'active' }],
       roleAssignableGroups: [{ id: 'g', displayName: 'Tier0' }],
+      roleUnits: [],
       domain: { id: 'contoso.com', authenticationType: 'Managed' },
     });
     sinon.assert.calledWith(directory.getDomain, 'contoso.com');
-    sinon.assert.calledWith(directory.getRoleAssignments, MEGAN);
+    sinon.assert.calledWith(directory.getUserRoles, MEGAN);
+    sinon.assert.notCalled(directory.getAdministrativeUnit);
+  });
+
+  it('reads each administrative unit that scopes a role once, to tell restricted management units', async () => {
+    const directory = stubDirectory();
+    directory.getUserRoles.resolves({
+      roles: [
+        { roleDefinitionId: 'r1', directoryScopeId: `/administrativeUnits/${UNIT}`, kind: 'active' },
+        { roleDefinitionId: 'r2', directoryScopeId: `/administrativeUnits/${UNIT}`, kind: 'eligible' },
+        { roleDefinitionId: 'r3', directoryScopeId: `/administrativeUnits/${OTHER_UNIT}`, kind: 'active' },
+        { roleDefinitionId: 'r4', directoryScopeId: '/', kind: 'active' },
+      ],
+      roleAssignableGroups: [],
+    });
+
+    const profile = await loadTargetProfile(directory, MEGAN);
+
+    assert.deepEqual(profile.roleUnits, [
+      { id: UNIT, displayName: `unit ${UNIT}`, isMemberManagementRestricted: true },
+      { id: OTHER_UNIT, displayName: `unit ${OTHER_UNIT}`, isMemberManagementRestricted: false },
+    ]);
+    sinon.assert.calledTwice(directory.getAdministrativeUnit);
   });
 
   it('reads roles and groups without waiting for the user', async () => {
@@ -57,8 +85,7 @@ describe('loadTargetProfile', () => {
 
     const loading = loadTargetProfile(directory, MEGAN);
     await Promise.resolve();
-    sinon.assert.calledOnce(directory.getRoleAssignments);
-    sinon.assert.calledOnce(directory.getRoleAssignableGroups);
+    sinon.assert.calledOnce(directory.getUserRoles);
     releaseUser();
     await loading;
   });
@@ -68,15 +95,25 @@ describe('loadTargetProfile', () => {
 
     await loadTargetProfile(directory, 'meganb@contoso.com');
 
-    sinon.assert.calledWith(directory.getRoleAssignments, MEGAN);
-    sinon.assert.calledWith(directory.getRoleAssignableGroups, MEGAN);
+    sinon.assert.calledWith(directory.getUserRoles, MEGAN);
   });
 
   it('fails as a whole when any read fails, so no rule is evaluated on partial data', async () => {
     const directory = stubDirectory();
-    directory.getRoleAssignableGroups.rejects(new AgentFacingError('GraphUnavailable', 'down', 'later'));
+    directory.getUserRoles.rejects(new AgentFacingError('GraphUnavailable', 'down', 'later'));
 
     await assert.rejects(loadTargetProfile(directory, MEGAN), { kind: 'GraphUnavailable' });
+  });
+
+  it('fails when an administrative unit of a role cannot be read', async () => {
+    const directory = stubDirectory();
+    directory.getUserRoles.resolves({
+      roles: [{ roleDefinitionId: 'r', directoryScopeId: `/administrativeUnits/${UNIT}`, kind: 'active' }],
+      roleAssignableGroups: [],
+    });
+    directory.getAdministrativeUnit.rejects(new AgentFacingError('MissingPermission', 'no', 'grant'));
+
+    await assert.rejects(loadTargetProfile(directory, MEGAN), { kind: 'MissingPermission' });
   });
 });
 
@@ -89,12 +126,12 @@ describe('loadRequesterProfile', () => {
     assert.equal(profile.user.id, MEGAN);
     assert.equal(profile.roles.length, 1);
     sinon.assert.calledWith(directory.getUser, MEGAN);
-    sinon.assert.calledWith(directory.getRoleAssignments, MEGAN);
+    sinon.assert.calledWith(directory.getUserRoles, MEGAN);
   });
 
   it('fails when the roles cannot be read', async () => {
     const directory = stubDirectory();
-    directory.getRoleAssignments.rejects(new AgentFacingError('Throttled', 'busy', 'wait'));
+    directory.getUserRoles.rejects(new AgentFacingError('Throttled', 'busy', 'wait'));
 
     await assert.rejects(loadRequesterProfile(directory, MEGAN), { kind: 'Throttled' });
   });

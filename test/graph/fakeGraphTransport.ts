@@ -18,7 +18,10 @@ export class FakeGraphTransport implements Middleware {
   readonly sent: SentRequest[] = [];
   private readonly routes: { method: string; path: string; respond: Responder }[] = [];
 
-  /** Answers requests whose method matches and whose URL path (without query) equals `path`. */
+  /**
+   * Answers requests whose method matches and whose URL path (without query) equals `path`. A later route for
+   * the same request wins, so a test can change one answer of a prepared directory.
+   */
   on(method: string, path: string, respond: Responder | Response): this {
     this.routes.push({
       method,
@@ -48,7 +51,7 @@ export class FakeGraphTransport implements Middleware {
     };
     this.sent.push(request);
     const path = new URL(url).pathname;
-    const route = this.routes.find((r) => r.method === request.method && r.path === path);
+    const route = [...this.routes].reverse().find((r) => r.method === request.method && r.path === path);
     context.response = route
       ? route.respond(request)
       : json(599, { error: { code: 'TestRouteMissing', message: `${request.method} ${path}` } });

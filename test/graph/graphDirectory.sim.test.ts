@@ -16,6 +16,11 @@ const ALEX = id('01');
 const MEGAN = id('02');
 const PATTI = id('05');
 const LEE_ELIGIBLE_GLOBAL_ADMIN = id('0c');
+const MIRIAM_VIA_GROUP = id('0e');
+const LIDIA_IN_TIER0 = id('0d');
+const KARA_SCOPED_TO_RESTRICTED_UNIT = id('23');
+const EXECUTIVE_PROTECTION = 'e1a0a000-0000-4000-8000-000000000001';
+const SEATTLE_OFFICE = 'e1a0a000-0000-4000-8000-000000000002';
 const HELPDESK_ADMIN = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
 const GLOBAL_ADMIN = '62e90394-69f5-4237-9190-012177145e10';
 
@@ -95,33 +100,56 @@ describe('GraphDirectory against the simulated tenant', function () {
   });
 
   it("reads Alex's tenant-wide Helpdesk Administrator role", async () => {
-    const roles = await sut.getRoleAssignments(ALEX);
+    const { roles } = await sut.getUserRoles(ALEX);
 
     assert.deepEqual(roles, [{ roleDefinitionId: HELPDESK_ADMIN, directoryScopeId: '/', kind: 'active' }]);
   });
 
   it("reads Patti's active Global Administrator role", async () => {
-    const roles = await sut.getRoleAssignments(PATTI);
+    const { roles } = await sut.getUserRoles(PATTI);
 
     assert.ok(roles.some((r) => r.roleDefinitionId === GLOBAL_ADMIN && r.kind === 'active'));
   });
 
   it('reads a PIM-eligible Global Administrator as eligible', async () => {
-    const roles = await sut.getRoleAssignments(LEE_ELIGIBLE_GLOBAL_ADMIN);
+    const { roles } = await sut.getUserRoles(LEE_ELIGIBLE_GLOBAL_ADMIN);
 
     assert.deepEqual(roles, [{ roleDefinitionId: GLOBAL_ADMIN, directoryScopeId: '/', kind: 'eligible' }]);
   });
 
+  it("reads Miriam's Helpdesk Administrator role held through her role-assignable group, from v1.0 only", async () => {
+    await control('DELETE', 'calls');
+
+    const { roles, roleAssignableGroups } = await sut.getUserRoles(MIRIAM_VIA_GROUP);
+
+    assert.deepEqual(roles, [{ roleDefinitionId: HELPDESK_ADMIN, directoryScopeId: '/', kind: 'active' }]);
+    assert.deepEqual(
+      roleAssignableGroups.map((g) => g.displayName),
+      ['Helpdesk Team'],
+    );
+    const calls = (await control('GET', 'calls')) as { value: { path: string }[] };
+    assert.ok(calls.value.length > 0);
+    assert.ok(
+      calls.value.every((call) => call.path.startsWith('/v1.0/')),
+      calls.value.map((c) => c.path).join(', '),
+    );
+  });
+
   it('reads role-assignable groups a user is a member of, and ones a user owns', async () => {
     assert.deepEqual(
-      (await sut.getRoleAssignableGroups(id('0d'))).map((g) => g.displayName),
+      (await sut.getUserRoles(id('0d'))).roleAssignableGroups.map((g) => g.displayName),
       ['Tier 0 Operators'],
     );
     assert.deepEqual(
-      (await sut.getRoleAssignableGroups(id('2a'))).map((g) => g.displayName),
+      (await sut.getUserRoles(id('2a'))).roleAssignableGroups.map((g) => g.displayName),
       ['Executive Assistants'],
     );
-    assert.deepEqual(await sut.getRoleAssignableGroups(MEGAN), []);
+    assert.deepEqual((await sut.getUserRoles(MEGAN)).roleAssignableGroups, []);
+  });
+
+  it('reads whether the unit of a role is a restricted management unit', async () => {
+    assert.equal((await sut.getAdministrativeUnit(EXECUTIVE_PROTECTION)).isMemberManagementRestricted, true);
+    assert.equal((await sut.getAdministrativeUnit(SEATTLE_OFFICE)).isMemberManagementRestricted, false);
   });
 
   it('reads domains, and null for one the tenant does not have', async () => {
@@ -202,7 +230,12 @@ describe('GraphDirectory against the simulated tenant', function () {
     ['a guest with a pending invitation', id('17'), 'pending-invitation'],
     ['a user in a restricted management unit', id('0f'), 'restricted-management-unit'],
     ['a PIM-eligible Global Administrator', LEE_ELIGIBLE_GLOBAL_ADMIN, 'target-role-protected'],
-    ['a member of a role-assignable group', id('0d'), 'role-assignable-group'],
+    ['a member of a role-assignable group', LIDIA_IN_TIER0, 'role-assignable-group'],
+    [
+      'a user whose role is scoped to a restricted unit',
+      KARA_SCOPED_TO_RESTRICTED_UNIT,
+      'restricted-unit-role',
+    ],
     ['the owner of a role-assignable group', id('2a'), 'role-assignable-group'],
     ['Alex himself', ALEX, 'self-reset'],
   ];
@@ -219,6 +252,49 @@ describe('GraphDirectory against the simulated tenant', function () {
       assert.equal(decision.allowed ? 'allowed' : decision.refusal.rule, rule);
     });
   }
+
+  it('lets Miriam, Helpdesk Administrator through a group, reset Megan', async () => {
+    const miriam = await loadRequesterProfile(sut, MIRIAM_VIA_GROUP);
+
+    const decision = decideReset(miriam, await loadTargetProfile(sut, MEGAN), {
+      passwordWritebackEnabled: false,
+    });
+
+    assert.equal(decision.allowed, true);
+  });
+
+  describe('with the consent the bot had before it asked for GroupMember.Read.All', () => {
+    let outdated: GraphDirectory;
+    before(() => {
+      outdated = new GraphDirectory(
+        createGraphClient({
+          tenantId: simulator.tenantId,
+          clientId: '2c9d4e6f-7a8b-4c1d-9e2f-3a4b5c6d7e8f',
+          clientSecret: 'sim-outdated-consent-secret',
+          authorityHost: simulator.url,
+          graphBaseUrl: simulator.url,
+        }),
+      );
+    });
+
+    it('cannot read the profile of a member of a role-assignable group, and names the missing permission', async () => {
+      const failure = await loadTargetProfile(outdated, LIDIA_IN_TIER0).then(
+        () => null,
+        (error: unknown) => error,
+      );
+
+      assert.ok(failure instanceof AgentFacingError, `expected a refusal, got ${String(failure)}`);
+      assert.equal(failure.kind, 'MissingPermission');
+      assert.match(failure.message, /GroupMember\.Read\.All/);
+    });
+
+    it('names AdministrativeUnit.Read.All for the unit of a role', async () => {
+      await assert.rejects(outdated.getAdministrativeUnit(EXECUTIVE_PROTECTION), {
+        kind: 'MissingPermission',
+        message: /AdministrativeUnit\.Read\.All/,
+      });
+    });
+  });
 
   it('lets Alex reset an internal guest, and a disabled account with a warning', async () => {
     const alex = await loadRequesterProfile(sut, ALEX);

@@ -5,6 +5,7 @@ import { FakeGraphTransport, graphError, graphUser, json, type SentRequest } fro
 
 const MEGAN = 'e1a00000-0000-4000-8000-000000000002';
 const ALEX = 'e1a00000-0000-4000-8000-000000000001';
+const PATTI = 'e1a00000-0000-4000-8000-000000000005';
 const GLOBAL_ADMIN = '62e90394-69f5-4237-9190-012177145e10';
 const HELPDESK_ADMIN = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
 const SELECT =
@@ -215,6 +216,18 @@ describe('GraphDirectory', () => {
       });
     }
 
+    it('names User.Read.All when reading users is refused (403 on a read: missing consent)', async () => {
+      transport.on(
+        'GET',
+        `/v1.0/users/${MEGAN}`,
+        graphError(403, 'Authorization_RequestDenied', 'Insufficient'),
+      );
+
+      const error = await rejectsWith(sut.getUser(MEGAN), 'MissingPermission');
+      assert.match(error.message, /User\.Read\.All/);
+      assert.doesNotMatch(error.message, /role/);
+    });
+
     it('reports an unknown user as UserNotFound with the request id', async () => {
       transport.on(
         'GET',
@@ -257,188 +270,313 @@ describe('GraphDirectory', () => {
     });
   });
 
-  describe('getRoleAssignments', () => {
-    const active = '/beta/roleManagement/directory/transitiveRoleAssignments';
+  describe('getUserRoles', () => {
+    const active = '/v1.0/roleManagement/directory/roleAssignments';
     const eligible = '/v1.0/roleManagement/directory/roleEligibilityScheduleInstances';
+    const memberOf = `/v1.0/users/${ALEX}/transitiveMemberOf`;
+    const owned = `/v1.0/users/${ALEX}/ownedObjects`;
+    const HELPDESK_TEAM = 'e1a0c000-0000-4000-8000-000000000002';
+    const TIER0 = 'e1a0c000-0000-4000-8000-000000000001';
+    const UNIT_SCOPE = '/administrativeUnits/e1a0a000-0000-4000-8000-000000000001';
 
-    it('reads active roles (beta, transitive, eventual consistency) and eligible roles with an encoded principal filter', async () => {
-      transport.on('GET', active, json(200, { value: [] }));
-      transport.on('GET', eligible, json(200, { value: [] }));
+    function group(id: string, displayName: string | null, isAssignableToRole: boolean | null) {
+      return { '@odata.type': '#microsoft.graph.group', id, displayName, isAssignableToRole };
+    }
 
-      await sut.getRoleAssignments(ALEX);
-
-      const filter = encodeURIComponent(`principalId eq '${ALEX}'`);
-      const activeRequest = transport.sent.find((r) => r.url.includes('transitiveRoleAssignments'));
-      const eligibleRequest = transport.sent.find((r) => r.url.includes('roleEligibilityScheduleInstances'));
-      assert.equal(
-        activeRequest?.url,
-        `https://graph.microsoft.com/beta${active.slice(5)}?$count=true&$filter=${filter}`,
+    /** A directory where Alex holds Helpdesk directly and through the Helpdesk Team group. */
+    function alexDirectory(overrides: { memberOf?: unknown[]; eligible?: Response } = {}): void {
+      transport.on(
+        'GET',
+        memberOf,
+        json(200, {
+          value: overrides.memberOf ?? [
+            group(HELPDESK_TEAM, 'Helpdesk Team', true),
+            group('e1a0c000-0000-4000-8000-000000000003', 'All Company', false),
+            group('e1a0c000-0000-4000-8000-000000000005', 'Contoso Sales', null),
+            { '@odata.type': '#microsoft.graph.directoryRole', id: 'role-1', displayName: 'Helpdesk' },
+          ],
+        }),
       );
-      assert.equal(activeRequest?.headers.consistencylevel, 'eventual');
-      assert.equal(eligibleRequest?.url, `https://graph.microsoft.com${eligible}?$filter=${filter}`);
+      transport.on('GET', owned, json(200, { value: [] }));
+      transport.on('GET', active, (request) => {
+        const filter = query(request).get('$filter') ?? '';
+        const rows = [
+          { id: 'a1', principalId: ALEX, roleDefinitionId: HELPDESK_ADMIN, directoryScopeId: '/' },
+          {
+            id: 'a2',
+            principalId: HELPDESK_TEAM,
+            roleDefinitionId: HELPDESK_ADMIN.toUpperCase(),
+            directoryScopeId: '/',
+          },
+          { id: 'a3', principalId: ALEX, roleDefinitionId: HELPDESK_ADMIN, directoryScopeId: UNIT_SCOPE },
+        ];
+        return json(200, { value: rows.filter((row) => filter.includes(row.principalId)) });
+      });
+      transport.on(
+        'GET',
+        eligible,
+        overrides.eligible ??
+          json(200, {
+            value: [{ id: 'e1', principalId: ALEX, roleDefinitionId: GLOBAL_ADMIN, directoryScopeId: '/' }],
+          }),
+      );
+    }
+
+    it('reads active roles from v1.0 only: assigned to the user, and to their role-assignable groups', async () => {
+      alexDirectory();
+
+      const { roles } = await sut.getUserRoles(ALEX);
+
+      assert.deepEqual(roles, [
+        { roleDefinitionId: HELPDESK_ADMIN, directoryScopeId: '/', kind: 'active' },
+        { roleDefinitionId: HELPDESK_ADMIN, directoryScopeId: UNIT_SCOPE, kind: 'active' },
+        { roleDefinitionId: GLOBAL_ADMIN, directoryScopeId: '/', kind: 'eligible' },
+      ]);
+      assert.ok(
+        transport.sent.every((r) => new URL(r.url).pathname.startsWith('/v1.0/')),
+        'no beta call',
+      );
+      const filters = transport.sent
+        .filter((r) => new URL(r.url).pathname === active)
+        .map((r) => query(r).get('$filter'));
+      assert.deepEqual(filters.sort(), [`principalId eq '${ALEX}'`, `principalId eq '${HELPDESK_TEAM}'`]);
     });
 
-    it('returns active and eligible roles with their scope, once each', async () => {
+    it('asks about several groups at once with in, at most 15 to a request', async () => {
+      const groups = Array.from({ length: 16 }, (_, n) =>
+        group(`e1a0c000-0000-4000-8000-0000000001${String(n).padStart(2, '0')}`, `Group ${n}`, true),
+      );
+      alexDirectory({ memberOf: groups });
+
+      await sut.getUserRoles(ALEX);
+
+      const filters = transport.sent
+        .filter((r) => new URL(r.url).pathname === active)
+        .map((r) => query(r).get('$filter') ?? '');
+      assert.equal(filters.length, 3);
+      assert.ok(filters.some((f) => f.startsWith('principalId in (') && f.split(',').length === 15));
+      assert.ok(filters.includes(`principalId eq '${groups[15].id}'`));
+    });
+
+    it('keeps the role reads to two round trips: only the group-based read waits for the groups', async () => {
+      const order: string[] = [];
+      let releaseGroups: () => void = () => undefined;
+      const groupsAnswered = new Promise<void>((resolve) => (releaseGroups = resolve));
+      alexDirectory();
+      const fake = transport as unknown as { execute: (context: { request: string }) => Promise<void> };
+      const execute = fake.execute.bind(transport);
+      fake.execute = async (context) => {
+        const url = String(context.request);
+        order.push(new URL(url).pathname + (url.includes(HELPDESK_TEAM) ? '#groups' : ''));
+        if (url.includes('transitiveMemberOf')) await groupsAnswered;
+        return execute(context);
+      };
+
+      const reading = sut.getUserRoles(ALEX);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(
+        order.sort(),
+        [active, eligible, memberOf, owned].sort(),
+        'all independent reads start',
+      );
+      releaseGroups();
+      await reading;
+      assert.equal(order.at(-1), `${active}#groups`);
+    });
+
+    it('lists role-assignable groups the user is a member or owner of, once each, with $top=999', async () => {
+      alexDirectory();
+      transport.on(
+        'GET',
+        owned,
+        json(200, { value: [group(HELPDESK_TEAM, 'Helpdesk Team', true), group(TIER0, 'Tier 0', true)] }),
+      );
+
+      const { roleAssignableGroups } = await sut.getUserRoles(ALEX);
+
+      assert.deepEqual(roleAssignableGroups, [
+        { id: HELPDESK_TEAM, displayName: 'Helpdesk Team' },
+        { id: TIER0, displayName: 'Tier 0' },
+      ]);
+      for (const path of [memberOf, owned]) {
+        const request = transport.sent.find((r) => new URL(r.url).pathname === path);
+        assert.equal(query(request as SentRequest).get('$select'), 'id,displayName,isAssignableToRole');
+        assert.equal(query(request as SentRequest).get('$top'), '999');
+      }
+    });
+
+    it('follows nextLink pages of memberships', async () => {
+      alexDirectory();
+      const next = `https://graph.microsoft.com/v1.0/users/${ALEX}/transitiveMemberOf?$skiptoken=p2`;
+      transport.on('GET', memberOf, (request) =>
+        request.url.includes('skiptoken')
+          ? json(200, { value: [group(TIER0, 'Tier 0', true)] })
+          : json(200, { value: [group(HELPDESK_TEAM, 'Helpdesk Team', true)], '@odata.nextLink': next }),
+      );
+
+      const { roleAssignableGroups } = await sut.getUserRoles(ALEX);
+
+      assert.deepEqual(
+        roleAssignableGroups.map((g) => g.id),
+        [HELPDESK_TEAM, TIER0],
+      );
+    });
+
+    for (const relationship of ['transitiveMemberOf', 'ownedObjects']) {
+      it(`refuses to guess when ${relationship} lists groups with limited information, naming GroupMember.Read.All`, async () => {
+        alexDirectory();
+        const limited = { value: [group(TIER0, null, null)] };
+        transport.on('GET', relationship === 'ownedObjects' ? owned : memberOf, json(200, limited));
+
+        const error = await rejectsWith(sut.getUserRoles(ALEX), 'MissingPermission');
+        assert.match(error.message, /GroupMember\.Read\.All/);
+        assert.match(error.nextStep, /admin consent/);
+      });
+    }
+
+    it('refuses a group entry without isAssignableToRole (the property was not returned as selected)', async () => {
+      alexDirectory({
+        memberOf: [{ '@odata.type': '#microsoft.graph.group', id: TIER0, displayName: 'Tier 0' }],
+      });
+
+      await rejectsWith(sut.getUserRoles(ALEX), 'GraphUnavailable');
+    });
+
+    it('treats 400 AadPremiumLicenseRequired (no Entra ID P2) as no eligible roles, and says so once', async () => {
+      const notices: string[] = [];
+      sut = new GraphDirectory(transport.client(), { info: (message) => notices.push(message) });
+      alexDirectory({
+        eligible: graphError(
+          400,
+          'AadPremiumLicenseRequired',
+          'The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.',
+        ),
+      });
+
+      const first = await sut.getUserRoles(ALEX);
+      await sut.getUserRoles(ALEX);
+
+      assert.ok(first.roles.every((r) => r.kind === 'active'));
+      assert.equal(notices.length, 1);
+      assert.match(notices[0], /AadPremiumLicenseRequired/);
+    });
+
+    it('fails on any other 400 from the eligibility read', async () => {
+      alexDirectory({ eligible: graphError(400, 'BadRequest', 'nope') });
+
+      await rejectsWith(sut.getUserRoles(ALEX), 'GraphUnavailable');
+    });
+
+    it('refuses role rows for another principal than asked (a filter Graph ignored must not lend roles)', async () => {
+      alexDirectory();
       transport.on(
         'GET',
         active,
         json(200, {
-          value: [
-            { id: 'a1', principalId: ALEX, roleDefinitionId: HELPDESK_ADMIN, directoryScopeId: '/' },
-            {
-              id: 'a2',
-              principalId: 'group-id',
-              roleDefinitionId: HELPDESK_ADMIN.toUpperCase(),
-              directoryScopeId: '/',
-            },
-            {
-              id: 'a3',
-              principalId: ALEX,
-              roleDefinitionId: HELPDESK_ADMIN,
-              directoryScopeId: '/administrativeUnits/e1a0a000-0000-4000-8000-000000000001',
-            },
-          ],
+          value: [{ principalId: PATTI, roleDefinitionId: GLOBAL_ADMIN, directoryScopeId: '/' }],
         }),
       );
-      transport.on(
-        'GET',
-        eligible,
-        json(200, { value: [{ id: 'e1', roleDefinitionId: GLOBAL_ADMIN, directoryScopeId: '/' }] }),
-      );
 
-      const roles = await sut.getRoleAssignments(ALEX);
-
-      assert.deepEqual(roles, [
-        { roleDefinitionId: HELPDESK_ADMIN, directoryScopeId: '/', kind: 'active' },
-        {
-          roleDefinitionId: HELPDESK_ADMIN,
-          directoryScopeId: '/administrativeUnits/e1a0a000-0000-4000-8000-000000000001',
-          kind: 'active',
-        },
-        { roleDefinitionId: GLOBAL_ADMIN, directoryScopeId: '/', kind: 'eligible' },
-      ]);
-    });
-
-    it('follows nextLink pages and keeps the ConsistencyLevel header on them', async () => {
-      const next =
-        'https://graph.microsoft.com/beta/roleManagement/directory/transitiveRoleAssignments?$skiptoken=abc%3D%3D';
-      transport.on('GET', active, (request) =>
-        request.url.includes('skiptoken')
-          ? json(200, { value: [{ roleDefinitionId: GLOBAL_ADMIN, directoryScopeId: '/' }] })
-          : json(200, {
-              value: [{ roleDefinitionId: HELPDESK_ADMIN, directoryScopeId: '/' }],
-              '@odata.nextLink': next,
-            }),
-      );
-      transport.on('GET', eligible, json(200, { value: [] }));
-
-      const roles = await sut.getRoleAssignments(ALEX);
-
-      assert.deepEqual(
-        roles.map((r) => r.roleDefinitionId),
-        [HELPDESK_ADMIN, GLOBAL_ADMIN],
-      );
-      const second = transport.sent.find((r) => r.url.includes('skiptoken'));
-      assert.equal(second?.url, next);
-      assert.equal(second?.headers.consistencylevel, 'eventual');
+      await rejectsWith(sut.getUserRoles(ALEX), 'GraphUnavailable');
     });
 
     it('gives up on a directory that keeps paging', async () => {
-      const next =
-        'https://graph.microsoft.com/beta/roleManagement/directory/transitiveRoleAssignments?$skiptoken=again';
-      transport.on('GET', active, json(200, { value: [], '@odata.nextLink': next }));
-      transport.on('GET', eligible, json(200, { value: [] }));
+      alexDirectory();
+      const next = `https://graph.microsoft.com/v1.0/users/${ALEX}/transitiveMemberOf?$skiptoken=again`;
+      transport.on('GET', memberOf, json(200, { value: [], '@odata.nextLink': next }));
 
-      await rejectsWith(sut.getRoleAssignments(ALEX), 'GraphUnavailable');
-      assert.ok(transport.sent.length <= 21);
+      await rejectsWith(sut.getUserRoles(ALEX), 'GraphUnavailable');
+      assert.ok(transport.sent.length <= 25);
     });
 
-    it('fails when either read fails, so roles are never half-known', async () => {
-      transport.on('GET', active, json(200, { value: [] }));
-      transport.on('GET', eligible, graphError(503, 'ServiceUnavailable', 'try later'));
+    it('fails when any read fails, so roles are never half-known', async () => {
+      alexDirectory({ eligible: graphError(503, 'ServiceUnavailable', 'try later') });
 
-      await rejectsWith(sut.getRoleAssignments(ALEX), 'GraphUnavailable');
+      await rejectsWith(sut.getUserRoles(ALEX), 'GraphUnavailable');
     });
 
     it('refuses a role row without a scope', async () => {
-      transport.on('GET', active, json(200, { value: [{ roleDefinitionId: GLOBAL_ADMIN }] }));
-      transport.on('GET', eligible, json(200, { value: [] }));
+      alexDirectory();
+      transport.on(
+        'GET',
+        active,
+        json(200, { value: [{ principalId: ALEX, roleDefinitionId: GLOBAL_ADMIN }] }),
+      );
 
-      await rejectsWith(sut.getRoleAssignments(ALEX), 'GraphUnavailable');
+      await rejectsWith(sut.getUserRoles(ALEX), 'GraphUnavailable');
+    });
+
+    it('names RoleManagement.Read.Directory when the role read is refused (403 on a read: missing consent)', async () => {
+      alexDirectory();
+      transport.on('GET', active, graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges'));
+
+      const error = await rejectsWith(sut.getUserRoles(ALEX), 'MissingPermission');
+      assert.match(
+        error.message,
+        /lacks the Microsoft Graph application permission RoleManagement\.Read\.Directory/,
+      );
+      assert.equal(error.requestId, 'req-1234');
     });
 
     it("refuses a principal id that is not an object id (no OData injection such as ' or 1 eq 1)", async () => {
-      await rejectsWith(sut.getRoleAssignments(`${ALEX}' or principalId ne '`), 'BadInput');
+      await rejectsWith(sut.getUserRoles(`${ALEX}' or principalId ne '`), 'BadInput');
       assert.equal(transport.sent.length, 0);
     });
   });
 
-  describe('getRoleAssignableGroups', () => {
-    const owned = `/v1.0/users/${MEGAN}/ownedObjects/microsoft.graph.group`;
+  describe('getAdministrativeUnit', () => {
+    const UNIT = 'e1a0a000-0000-4000-8000-000000000001';
+    const path = `/v1.0/directory/administrativeUnits/${UNIT}`;
 
-    it('keeps only role-assignable groups among the transitive memberships, across pages', async () => {
-      transport.on('GET', owned, json(200, { value: [] }));
-      const path = `/v1.0/users/${MEGAN}/transitiveMemberOf`;
-      const next = `https://graph.microsoft.com/v1.0/users/${MEGAN}/transitiveMemberOf?$skiptoken=p2`;
-      transport.on('GET', path, (request) =>
-        request.url.includes('skiptoken')
-          ? json(200, {
-              value: [
-                {
-                  '@odata.type': '#microsoft.graph.group',
-                  id: 'e1a0c000-0000-4000-8000-000000000002',
-                  displayName: 'Tier0 admins',
-                  isAssignableToRole: true,
-                },
-              ],
-            })
-          : json(200, {
-              value: [
-                {
-                  '@odata.type': '#microsoft.graph.group',
-                  id: 'e1a0c000-0000-4000-8000-000000000001',
-                  displayName: 'Marketing',
-                  isAssignableToRole: false,
-                },
-                {
-                  '@odata.type': '#microsoft.graph.directoryRole',
-                  id: 'role-1',
-                  displayName: 'Helpdesk Administrator',
-                },
-              ],
-              '@odata.nextLink': next,
-            }),
-      );
-
-      const groups = await sut.getRoleAssignableGroups(MEGAN);
-
-      assert.deepEqual(groups, [{ id: 'e1a0c000-0000-4000-8000-000000000002', displayName: 'Tier0 admins' }]);
-      assert.equal(query(transport.sent[0]).get('$select'), 'id,displayName,isAssignableToRole');
-    });
-
-    it('includes role-assignable groups the user owns, once each', async () => {
-      const tier0 = {
-        '@odata.type': '#microsoft.graph.group',
-        id: 'e1a0c000-0000-4000-8000-000000000004',
-        displayName: 'Executive Assistants',
-        isAssignableToRole: true,
-      };
-      transport.on('GET', `/v1.0/users/${MEGAN}/transitiveMemberOf`, json(200, { value: [tier0] }));
+    it('reads whether the unit is a restricted management unit', async () => {
       transport.on(
         'GET',
-        owned,
-        json(200, {
-          value: [tier0, { ...tier0, id: 'e1a0c000-0000-4000-8000-000000000005', isAssignableToRole: false }],
-        }),
+        path,
+        json(200, { id: UNIT, displayName: 'Executive Protection', isMemberManagementRestricted: true }),
       );
 
-      const groups = await sut.getRoleAssignableGroups(MEGAN);
+      assert.deepEqual(await sut.getAdministrativeUnit(UNIT), {
+        id: UNIT,
+        displayName: 'Executive Protection',
+        isMemberManagementRestricted: true,
+      });
+      assert.equal(query(transport.sent[0]).get('$select'), 'id,displayName,isMemberManagementRestricted');
+    });
 
-      assert.deepEqual(groups, [
-        { id: 'e1a0c000-0000-4000-8000-000000000004', displayName: 'Executive Assistants' },
-      ]);
-      const ownedRequest = transport.sent.find((r) => r.url.includes('ownedObjects'));
-      assert.equal(query(ownedRequest as SentRequest).get('$select'), 'id,displayName,isAssignableToRole');
+    it('reads a null isMemberManagementRestricted as not restricted ("the default behavior is false")', async () => {
+      transport.on(
+        'GET',
+        path,
+        json(200, { id: UNIT, displayName: 'Seattle', isMemberManagementRestricted: null }),
+      );
+
+      assert.equal((await sut.getAdministrativeUnit(UNIT)).isMemberManagementRestricted, false);
+    });
+
+    it('names AdministrativeUnit.Read.All when the read is refused', async () => {
+      transport.on('GET', path, graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges'));
+
+      const error = await rejectsWith(sut.getAdministrativeUnit(UNIT), 'MissingPermission');
+      assert.match(error.message, /AdministrativeUnit\.Read\.All/);
+    });
+
+    it('fails closed on a unit the directory does not know, without calling it a missing user', async () => {
+      transport.on('GET', path, graphError(404, 'Request_ResourceNotFound', 'gone', 'req-au'));
+
+      const error = await rejectsWith(sut.getAdministrativeUnit(UNIT), 'GraphUnavailable');
+      assert.match(error.message, /administrative unit/);
+      assert.equal(error.requestId, 'req-au');
+    });
+
+    it('refuses an answer about another unit, and an id that is not an object id', async () => {
+      transport.on(
+        'GET',
+        path,
+        json(200, { id: ALEX, displayName: 'x', isMemberManagementRestricted: false }),
+      );
+
+      await rejectsWith(sut.getAdministrativeUnit(UNIT), 'GraphUnavailable');
+      await rejectsWith(sut.getAdministrativeUnit('../users'), 'BadInput');
     });
   });
 
@@ -469,6 +607,13 @@ describe('GraphDirectory', () => {
     it('returns null for a name that cannot be a domain, without calling Graph', async () => {
       assert.equal(await sut.getDomain('../users'), null);
       assert.equal(transport.sent.length, 0);
+    });
+
+    it('names Domain.Read.All when reading domains is refused', async () => {
+      transport.on('GET', '/v1.0/domains/contoso.com', graphError(403, 'Authorization_RequestDenied', 'no'));
+
+      const error = await rejectsWith(sut.getDomain('contoso.com'), 'MissingPermission');
+      assert.match(error.message, /Domain\.Read\.All/);
     });
 
     it('refuses an authentication type it does not know', async () => {
@@ -533,14 +678,23 @@ describe('GraphDirectory', () => {
       assert.ok(!String(error.stack).includes(password));
     });
 
-    it('reports a denied reset as NotAllowed', async () => {
+    it("reports a denied reset as the bot's own role being too low, not as missing consent", async () => {
       transport.on(
         'PATCH',
         `/v1.0/users/${MEGAN}`,
         graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges'),
       );
 
-      await rejectsWith(sut.resetPassword(MEGAN, password, { requireMfa: false }), 'NotAllowed');
+      const error = await rejectsWith(
+        sut.resetPassword(MEGAN, password, { requireMfa: false }),
+        'NotAllowed',
+      );
+      assert.match(
+        error.message,
+        /your role covers this user, but the directory role of the bot's own identity/,
+      );
+      assert.match(error.nextStep, /Privileged Authentication Administrator/);
+      assert.match(error.nextStep, /User-PasswordProfile\.ReadWrite\.All/);
     });
 
     it('never resets a user named by UPN (only object ids reach the PATCH)', async () => {
@@ -562,6 +716,18 @@ describe('GraphDirectory', () => {
       transport.on('POST', `/v1.0/users/${MEGAN}/revokeSignInSessions`, new Response(null, { status: 204 }));
 
       await sut.revokeSignInSessions(MEGAN);
+    });
+
+    it("reports a refused sign-out as the bot's role being too low, naming User.RevokeSessions.All too", async () => {
+      transport.on(
+        'POST',
+        `/v1.0/users/${MEGAN}/revokeSignInSessions`,
+        graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges'),
+      );
+
+      const error = await rejectsWith(sut.revokeSignInSessions(MEGAN), 'NotAllowed');
+      assert.match(error.message, /sign the user out of their sessions/);
+      assert.match(error.nextStep, /User\.RevokeSessions\.All/);
     });
 
     it('reports a failure through the error mapping', async () => {

@@ -229,3 +229,48 @@ describe('mayHaveBeenApplied', () => {
     });
   }
 });
+
+describe('toAgentFacingError with what the call was for', () => {
+  const read = {
+    action: 'read group memberships',
+    access: 'read',
+    permission: 'GroupMember.Read.All',
+  } as const;
+  const write = {
+    action: 'reset the password',
+    access: 'write',
+    permission: 'User-PasswordProfile.ReadWrite.All',
+  } as const;
+
+  it('explains a 403 on a read as missing consent for the named permission, whatever its code', () => {
+    for (const code of ['Authorization_RequestDenied', 'Forbidden', null]) {
+      const mapped = toAgentFacingError(graphError(403, code, 'Insufficient privileges'), read);
+
+      assert.equal(mapped.kind, 'MissingPermission');
+      assert.match(mapped.message, /lacks the Microsoft Graph application permission GroupMember\.Read\.All/);
+      assert.match(mapped.nextStep, /grant admin consent/);
+      assert.doesNotMatch(`${mapped.message} ${mapped.nextStep}`, /directory role/);
+      assert.equal(mapped.requestId, 'req-42');
+    }
+  });
+
+  it("explains a 403 on a write as the bot's own role not covering the user, and names the permission second", () => {
+    const mapped = toAgentFacingError(graphError(403, 'Authorization_RequestDenied', 'Insufficient'), write);
+
+    assert.equal(mapped.kind, 'NotAllowed');
+    assert.match(
+      mapped.message,
+      /your role covers this user, but the directory role of the bot's own identity/,
+    );
+    assert.match(mapped.nextStep, /Privileged Authentication Administrator/);
+    assert.match(
+      mapped.nextStep,
+      /if it can change no one, the User-PasswordProfile\.ReadWrite\.All permission/,
+    );
+  });
+
+  it('keeps the other mappings for calls with a context (404, 429)', () => {
+    assert.equal(toAgentFacingError(graphError(404, 'Request_ResourceNotFound'), read).kind, 'UserNotFound');
+    assert.equal(toAgentFacingError(graphError(429, 'TooManyRequests'), write).kind, 'Throttled');
+  });
+});

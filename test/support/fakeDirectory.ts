@@ -1,10 +1,11 @@
 import type {
+  AdministrativeUnit,
   Directory,
   DirectoryUser,
   Domain,
   PasswordResetOptions,
-  RoleAssignableGroup,
   RoleAssignment,
+  UserRoles,
   UserSearchResult,
 } from '../../core/directory';
 import { AgentFacingError } from '../../core/errors';
@@ -55,6 +56,7 @@ export interface PasswordChange {
 export class FakeDirectory implements Directory {
   readonly users = new Map<string, DirectoryUser>();
   readonly roles = new Map<string, RoleAssignment[]>();
+  readonly units = new Map<string, AdministrativeUnit>();
   readonly passwordChanges: PasswordChange[] = [];
   readonly revoked: string[] = [];
   readonly failures: Partial<Record<keyof Directory, unknown>> = {};
@@ -110,14 +112,17 @@ export class FakeDirectory implements Directory {
     return Promise.resolve(found);
   }
 
-  getRoleAssignments(principalId: string): Promise<RoleAssignment[]> {
-    this.failIfAsked('getRoleAssignments');
-    return Promise.resolve(this.roles.get(principalId) ?? []);
+  getUserRoles(userId: string): Promise<UserRoles> {
+    this.failIfAsked('getUserRoles');
+    return Promise.resolve({ roles: this.roles.get(userId) ?? [], roleAssignableGroups: [] });
   }
 
-  getRoleAssignableGroups(): Promise<RoleAssignableGroup[]> {
-    this.failIfAsked('getRoleAssignableGroups');
-    return Promise.resolve([]);
+  getAdministrativeUnit(id: string): Promise<AdministrativeUnit> {
+    this.failIfAsked('getAdministrativeUnit');
+    const unit = this.units.get(id);
+    return unit
+      ? Promise.resolve(unit)
+      : Promise.reject(new AgentFacingError('GraphUnavailable', `No unit ${id}.`, 'Try later.'));
   }
 
   getDomain(name: string): Promise<Domain | null> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { DirectoryUser, RoleAssignment } from '../../../core/directory';
+import type { AdministrativeUnit, DirectoryUser, RoleAssignment } from '../../../core/directory';
 import { checkRequester, decideReset } from '../../../core/policy/resetPolicy';
 import type {
   PolicyDecision,
@@ -29,6 +29,17 @@ const GLOBAL_READER = 'f2ef992c-3afb-46b9-b7cf-a126ee74c451';
 const SECURITY_ADMIN = '194ae4cb-b126-40b2-bd5b-6091b380977d';
 const CUSTOM_ROLE = '0b5e1c2d-3f4a-4b6c-8d7e-9f0a1b2c3d4e';
 const AU_SCOPE = '/administrativeUnits/e1a0a000-0000-4000-8000-000000000001';
+const RESTRICTED_UNIT: AdministrativeUnit = {
+  id: 'e1a0a000-0000-4000-8000-000000000001',
+  displayName: 'Executive Protection',
+  isMemberManagementRestricted: true,
+};
+const OPEN_UNIT: AdministrativeUnit = {
+  id: 'e1a0a000-0000-4000-8000-000000000002',
+  displayName: 'Seattle Office',
+  isMemberManagementRestricted: false,
+};
+const scopeOf = (unit: AdministrativeUnit): string => `/administrativeUnits/${unit.id}`;
 
 /** The columns of Entra's "Who can reset passwords" table, in its order. */
 const COLUMNS: [string, string][] = [
@@ -65,6 +76,26 @@ const ROWS: [string, string | null, string][] = [
   ['a custom role', CUSTOM_ROLE, '....YY'],
 ];
 
+/**
+ * The table's rows that describe a user rather than a role, each with the rule that refuses in the unticked
+ * columns. The restricted-unit user holds Password Administrator, a role every column may reset tenant-wide,
+ * scoped to a restricted management unit, so only the scope can refuse.
+ */
+const USER_ROWS: [string, TargetOverrides, string, RefusalRule][] = [
+  [
+    'User (no admin role, but member or owner of a role-assignable group)',
+    { roleAssignableGroups: [{ id: 'e1a0c000-0000-4000-8000-000000000001', displayName: 'Tier0 Admins' }] },
+    '....YY',
+    'role-assignable-group',
+  ],
+  [
+    'User with a role scoped to a restricted management administrative unit',
+    { roles: [role(PASSWORD_ADMIN, 'active', scopeOf(RESTRICTED_UNIT))], roleUnits: [RESTRICTED_UNIT] },
+    '....YY',
+    'restricted-unit-role',
+  ],
+];
+
 const NO_WRITEBACK: PolicySettings = { passwordWritebackEnabled: false };
 
 function role(id: string, kind: RoleAssignment['kind'] = 'active', scope = '/'): RoleAssignment {
@@ -88,6 +119,7 @@ function target(overrides: TargetOverrides = {}): TargetProfile {
   return {
     roles: [],
     roleAssignableGroups: [],
+    roleUnits: [],
     domain: { id: 'contoso.com', authenticationType: 'Managed' },
     ...overrides,
     user: user(overrides.user),
@@ -118,19 +150,15 @@ describe('decideReset: the "Who can reset passwords" table', () => {
     });
   }
 
-  COLUMNS.forEach(([columnName, columnRole]) => {
-    const allowed = columnRole === PRIV_AUTH_ADMIN || columnRole === GLOBAL_ADMIN;
-    it(`${allowed ? 'lets' : 'refuses'} a ${columnName} ${allowed ? 'reset' : 'resetting'} a member of a role-assignable group`, () => {
-      const decision = decideReset(
-        requester(role(columnRole)),
-        target({
-          roleAssignableGroups: [{ id: 'e1a0c000-0000-4000-8000-000000000001', displayName: 'Tier0 Admins' }],
-        }),
-        NO_WRITEBACK,
-      );
-      assert.equal(refusalRule(decision), allowed ? 'allowed' : 'role-assignable-group');
+  for (const [rowName, situation, ticks, rule] of USER_ROWS) {
+    COLUMNS.forEach(([columnName, columnRole], index) => {
+      const allowed = ticks[index] === 'Y';
+      it(`${allowed ? 'lets' : 'refuses'} a ${columnName} ${allowed ? 'reset' : 'resetting'} a ${rowName}`, () => {
+        const decision = decideReset(requester(role(columnRole)), target(situation), NO_WRITEBACK);
+        assert.equal(refusalRule(decision), allowed ? 'allowed' : rule);
+      });
     });
-  });
+  }
 
   it('refuses a Helpdesk Administrator resetting a Global Administrator, naming the role and whom to ask', () => {
     const decided = refusal(
@@ -204,6 +232,43 @@ describe('decideReset: the "Who can reset passwords" table', () => {
       NO_WRITEBACK,
     );
     assert.equal(refusalRule(decided), 'target-role-protected');
+  });
+
+  it('names the restricted management unit that scopes the role, and whom to ask', () => {
+    const decided = refusal(
+      decideReset(
+        requester(role(HELPDESK_ADMIN)),
+        target({
+          roles: [role(HELPDESK_ADMIN, 'eligible', scopeOf(RESTRICTED_UNIT))],
+          roleUnits: [RESTRICTED_UNIT],
+        }),
+        NO_WRITEBACK,
+      ),
+    );
+    assert.equal(decided.rule, 'restricted-unit-role');
+    assert.match(decided.reason, /"Executive Protection", a restricted management administrative unit/);
+    assert.equal(
+      decided.nextStep,
+      'Ask a Privileged Authentication Administrator or Global Administrator to reset it.',
+    );
+  });
+
+  it('does not protect a user whose role is scoped to an ordinary administrative unit', () => {
+    const decided = decideReset(
+      requester(role(HELPDESK_ADMIN)),
+      target({ roles: [role(PASSWORD_ADMIN, 'active', scopeOf(OPEN_UNIT))], roleUnits: [OPEN_UNIT] }),
+      NO_WRITEBACK,
+    );
+    assert.equal(refusalRule(decided), 'allowed');
+  });
+
+  it('treats the unit of a role it was not told about as restricted', () => {
+    const decided = decideReset(
+      requester(role(HELPDESK_ADMIN)),
+      target({ roles: [role(PASSWORD_ADMIN, 'active', scopeOf(OPEN_UNIT))], roleUnits: [] }),
+      NO_WRITEBACK,
+    );
+    assert.equal(refusalRule(decided), 'restricted-unit-role');
   });
 
   it('calls a custom role an administrator role without inventing a name', () => {
@@ -427,6 +492,13 @@ describe('decideReset: which refusal wins when several apply', () => {
     ['on-premises-synced', (t) => (t.user.onPremisesSyncEnabled = true)],
     ['restricted-management-unit', (t) => (t.user.isManagementRestricted = true)],
     ['target-role-protected', (t) => (t.roles = [role(GLOBAL_ADMIN)])],
+    [
+      'restricted-unit-role',
+      (t) => {
+        t.roles = [...t.roles, role(PASSWORD_ADMIN, 'active', scopeOf(RESTRICTED_UNIT))];
+        t.roleUnits = [RESTRICTED_UNIT];
+      },
+    ],
     ['role-assignable-group', (t) => (t.roleAssignableGroups = [{ id: 'g', displayName: 'Tier0 Admins' }])],
   ];
 

@@ -73,7 +73,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'fails without resetting when the rules cannot be checked again',
-    setUp: ({ directory }) => (directory.failures.getRoleAssignableGroups = graphFailure(503, 'x', 'req-g')),
+    setUp: ({ directory }) => (directory.failures.getUserRoles = graphFailure(503, 'x', 'req-g')),
     expected: 'failed',
     resets: false,
     check: (outcome) => {

@@ -111,7 +111,7 @@ const ROWS: Row[] = [
     name: "fails closed when the requester's roles cannot be read",
     requester: ALEX,
     typed: 'megan',
-    setUp: ({ directory }) => (directory.failures.getRoleAssignments = graphFailure(500, 'x', 'req-2')),
+    setUp: ({ directory }) => (directory.failures.getUserRoles = graphFailure(500, 'x', 'req-2')),
     expected: 'failed',
     check: (result) => assert.equal(result.kind === 'failed' && result.doing, 'check your directory role'),
   },
@@ -132,7 +132,7 @@ describe('use case: findResetTarget', () => {
   it("reads the requester's profile once on an exact-match turn", async () => {
     const world = useCaseWorld();
     const getUser = sinon.spy(world.directory, 'getUser');
-    const getRoles = sinon.spy(world.directory, 'getRoleAssignments');
+    const getRoles = sinon.spy(world.directory, 'getUserRoles');
     const result = await findResetTarget(ALEX, 'meganb@contoso.com', CONVERSATION, world.deps);
     assert.equal(result.kind, 'ready');
     assert.equal(getUser.withArgs(IDS.alex).callCount, 1);

@@ -26,7 +26,7 @@ describe('use case: checkRequesterMayUseBot', () => {
       'fails closed when the roles cannot be read',
       ALEX,
       'failed',
-      ({ directory }) => (directory.failures.getRoleAssignments = graphFailure(503, 'x', 'req')),
+      ({ directory }) => (directory.failures.getUserRoles = graphFailure(503, 'x', 'req')),
     ],
   ];
   for (const [name, requester, expected, setUp] of rows) {
