@@ -155,23 +155,22 @@ export class GraphDirectory implements Directory {
    */
   async getUserRoles(userId: string): Promise<UserRoles> {
     assertObjectId(userId);
-    return this.call(CALLS.readRoles, async () => {
-      const memberOf = this.readRoleAssignableGroups(userId, 'transitiveMemberOf');
-      const [groups, owned, direct, throughGroups, eligible] = await Promise.all([
-        memberOf,
-        this.readRoleAssignableGroups(userId, 'ownedObjects'),
-        this.readActiveAssignments([userId]),
-        memberOf.then(async (member) => this.readActiveAssignments(member.map((group) => group.id))),
-        this.readEligibleAssignments(userId),
-      ]);
-      return {
-        roles: uniqueAssignments([
-          ...[...direct, ...throughGroups].map((row) => toAssignment(row, 'active')),
-          ...eligible.map((row) => toAssignment(row, 'eligible')),
-        ]),
-        roleAssignableGroups: uniqueById([...groups, ...owned]),
-      };
-    });
+    // Each read maps its own failures: they need different permissions.
+    const memberOf = this.readRoleAssignableGroups(userId, 'transitiveMemberOf');
+    const [groups, owned, direct, throughGroups, eligible] = await Promise.all([
+      memberOf,
+      this.readRoleAssignableGroups(userId, 'ownedObjects'),
+      this.readActiveAssignments([userId]),
+      memberOf.then(async (member) => this.readActiveAssignments(member.map((group) => group.id))),
+      this.readEligibleAssignments(userId),
+    ]);
+    return {
+      roles: uniqueAssignments([
+        ...[...direct, ...throughGroups].map((row) => toAssignment(row, 'active')),
+        ...eligible.map((row) => toAssignment(row, 'eligible')),
+      ]),
+      roleAssignableGroups: uniqueById([...groups, ...owned]),
+    };
   }
 
   async getAdministrativeUnit(id: string): Promise<AdministrativeUnit> {
@@ -280,13 +279,15 @@ export class GraphDirectory implements Directory {
     relationship: 'transitiveMemberOf' | 'ownedObjects',
   ): Promise<RoleAssignableGroup[]> {
     const { action } = CALLS.readMemberships;
-    const objects = await this.readAllPages(
-      this.client
-        .api(`/users/${encodePathSegment(userId)}/${relationship}`)
-        .select(['id', 'displayName', 'isAssignableToRole'])
-        .top(MAX_PAGE_SIZE),
-      listedObjectSchema,
-      action,
+    const objects = await this.call(CALLS.readMemberships, async () =>
+      this.readAllPages(
+        this.client
+          .api(`/users/${encodePathSegment(userId)}/${relationship}`)
+          .select(['id', 'displayName', 'isAssignableToRole'])
+          .top(MAX_PAGE_SIZE),
+        listedObjectSchema,
+        action,
+      ),
     );
     const groups = objects
       .filter((entry) => entry['@odata.type'] === GROUP_TYPE)
@@ -326,7 +327,7 @@ export class GraphDirectory implements Directory {
    */
   private async readEligibleAssignments(userId: string): Promise<z.output<typeof roleRowSchema>[]> {
     try {
-      return await this.readRoleRows(
+      return await this.readRoleRowsUnmapped(
         this.client
           .api('/roleManagement/directory/roleEligibilityScheduleInstances')
           .filter(encodeQueryValue(equals('principalId', userId))),
@@ -334,7 +335,7 @@ export class GraphDirectory implements Directory {
       );
     } catch (error) {
       if (!isPimLicenceMissing(error)) {
-        throw error;
+        throw toAgentFacingError(error, CALLS.readRoles);
       }
       if (!this.pimUnavailableNoticed) {
         this.pimUnavailableNoticed = true;
@@ -347,8 +348,15 @@ export class GraphDirectory implements Directory {
     }
   }
 
-  /** Role rows, each for one of the principals asked about: a filter Graph ignored must not lend roles. */
   private async readRoleRows(
+    request: GraphRequest,
+    principalIds: string[],
+  ): Promise<z.output<typeof roleRowSchema>[]> {
+    return this.call(CALLS.readRoles, async () => this.readRoleRowsUnmapped(request, principalIds));
+  }
+
+  /** Role rows, each for one of the principals asked about: a filter Graph ignored must not lend roles. */
+  private async readRoleRowsUnmapped(
     request: GraphRequest,
     principalIds: string[],
   ): Promise<z.output<typeof roleRowSchema>[]> {

@@ -518,6 +518,18 @@ describe('GraphDirectory', () => {
       assert.equal(error.requestId, 'req-1234');
     });
 
+    it('names User.Read.All when listing memberships is refused', async () => {
+      alexDirectory();
+      transport.on(
+        'GET',
+        memberOf,
+        graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges'),
+      );
+
+      const error = await rejectsWith(sut.getUserRoles(ALEX), 'MissingPermission');
+      assert.match(error.message, /read group memberships: .* permission User\.Read\.All/);
+    });
+
     it("refuses a principal id that is not an object id (no OData injection such as ' or 1 eq 1)", async () => {
       await rejectsWith(sut.getUserRoles(`${ALEX}' or principalId ne '`), 'BadInput');
       assert.equal(transport.sent.length, 0);
