@@ -41,7 +41,7 @@ const ADDRESS_LIKE = /^[^\s@]+@[^\s@]+$/;
 const DOMAIN_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
 
 const GROUP_TYPE = '#microsoft.graph.group';
-/** Graph's page size limit for directory object lists ("The default and maximum page sizes are 100 and 999"). */
+/** List user transitive memberOf: "The default and maximum page sizes are 100 and 999 objects respectively". */
 const MAX_PAGE_SIZE = 999;
 /** `in` takes at most 15 values in a `$filter` (Learn: "Use the $filter query parameter", known limitations). */
 const MAX_IN_VALUES = 15;
@@ -322,7 +322,9 @@ export class GraphDirectory implements Directory {
   }
 
   /**
-   * PIM-eligible assignments. A tenant without Microsoft Entra ID P2 or Governance has no PIM, so no eligible
+   * PIM-eligible assignments of the user. A group's eligible roles are not asked for: a requester's eligible
+   * roles never count, and a target in a role-assignable group is already resettable only by the roles that
+   * cover every row. A tenant without Microsoft Entra ID P2 or Governance has no PIM, so no eligible
    * assignments: Graph answers 400 `AadPremiumLicenseRequired`, which means none (said once, for operators).
    */
   private async readEligibleAssignments(userId: string): Promise<z.output<typeof roleRowSchema>[]> {
