@@ -13,3 +13,10 @@ export function isGuid(value: unknown): boolean {
 export function upnDomain(userPrincipalName: string): string {
   return userPrincipalName.slice(userPrincipalName.lastIndexOf('@') + 1).toLowerCase();
 }
+
+const UNIT_SCOPE = /^\/administrativeUnits\/([^/]+)$/i;
+
+/** The administrative unit a role assignment's `directoryScopeId` names (lower case), or null for any other scope. */
+export function administrativeUnitOfScope(directoryScopeId: string): string | null {
+  return UNIT_SCOPE.exec(directoryScopeId)?.[1]?.toLowerCase() ?? null;
+}

@@ -1,8 +1,6 @@
-import type { AdministrativeUnit, Directory, RoleAssignment, UserRoles } from './directory';
-import { isGuid, upnDomain } from './directoryIds';
+import type { AdministrativeUnit, Directory, UserRoles } from './directory';
+import { administrativeUnitOfScope, isGuid, upnDomain } from './directoryIds';
 import type { RequesterProfile, TargetProfile } from './policy/types';
-
-const UNIT_SCOPE = /^\/administrativeUnits\/([^/]+)$/i;
 
 /**
  * Everything the reset rules read about the user whose password would be reset. The independent reads run in
@@ -40,11 +38,9 @@ async function withRoleUnits(
   directory: Directory,
   found: UserRoles,
 ): Promise<UserRoles & { roleUnits: AdministrativeUnit[] }> {
-  const unitIds = [...new Set(found.roles.flatMap((role) => unitOf(role) ?? []))];
+  const unitIds = [
+    ...new Set(found.roles.flatMap((role) => administrativeUnitOfScope(role.directoryScopeId) ?? [])),
+  ];
   const roleUnits = await Promise.all(unitIds.map(async (id) => directory.getAdministrativeUnit(id)));
   return { ...found, roleUnits };
-}
-
-function unitOf(role: RoleAssignment): string | undefined {
-  return UNIT_SCOPE.exec(role.directoryScopeId)?.[1]?.toLowerCase();
 }

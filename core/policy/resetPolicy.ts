@@ -1,3 +1,4 @@
+import { administrativeUnitOfScope } from '../directoryIds';
 import type { RoleAssignment } from '../directory';
 import {
   RESETTER_ROLES,
@@ -241,7 +242,7 @@ function checkRestrictedUnitRoles(requester: RequesterProfile, target: TargetPro
     return null;
   }
   const scopes = target.roles
-    .map((role) => unitScopeOf(role.directoryScopeId))
+    .map((role) => administrativeUnitOfScope(role.directoryScopeId))
     .filter((unitId): unitId is string => unitId !== null);
   const described = (unitId: string) => target.roleUnits.find((unit) => unit.id.toLowerCase() === unitId);
   const restricted = scopes.map(described).find((unit) => unit?.isMemberManagementRestricted === true);
@@ -257,11 +258,6 @@ function checkRestrictedUnitRoles(requester: RequesterProfile, target: TargetPro
     reason: `${target.user.displayName} holds a role scoped to ${where}. Only Privileged Authentication Administrators and Global Administrators can reset passwords of users with such a role.`,
     nextStep: `Ask ${withArticle(listOr(TOP_RESETTERS.map(nameOf)))} to reset it.`,
   };
-}
-
-function unitScopeOf(directoryScopeId: string): string | null {
-  const match = /^\/administrativeUnits\/([^/]+)$/i.exec(directoryScopeId);
-  return match?.[1]?.toLowerCase() ?? null;
 }
 
 function checkRoleAssignableGroups(requester: RequesterProfile, target: TargetProfile): Refusal | null {
