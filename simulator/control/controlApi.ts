@@ -7,6 +7,7 @@ import { emptyResponse, jsonResponse, type SimRequest, type SimResponse } from '
 import { faultSchema } from './faults';
 
 const latencySchema = z.object({ ms: z.number().int().min(0).max(60_000) }).strict();
+const licenceSchema = z.object({ licence: z.enum(['P1', 'P2']) }).strict();
 const signInSchema = z.object({ userPrincipalName: z.string().min(1), password: z.string() }).strict();
 
 function controlError(status: number, code: string, message: string): SimResponse {
@@ -56,6 +57,14 @@ export function handleControl(context: SimulatorContext, request: SimRequest): S
       if (!body) return controlError(400, 'BadRequest', 'Expected {"ms": integer between 0 and 60000}.');
       context.latencyMs = body.ms;
       return jsonResponse(200, { ms: body.ms });
+    }
+    case 'GET licence':
+      return jsonResponse(200, { licence: context.directory.licence });
+    case 'PUT licence': {
+      const body = parseJsonBodyAs(request.body, licenceSchema);
+      if (!body) return controlError(400, 'BadRequest', 'Expected {"licence": "P1" | "P2"}.');
+      context.directory.licence = body.licence;
+      return jsonResponse(200, { licence: body.licence });
     }
     case 'GET users/*/state':
       return userState(context, id ?? '');

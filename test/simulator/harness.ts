@@ -7,7 +7,7 @@ import {
 } from '@azure/identity';
 import { Client, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
-import { startSimulator, stateFiles, type RunningSimulator } from '../../simulator';
+import { startSimulator, stateFiles, type RunningSimulator, type TenantLicence } from '../../simulator';
 
 /** Fixture facts the tests rely on (simulator/fixture/demoTenant.json). */
 export const demo = {
@@ -31,7 +31,9 @@ export const stateDir = '.sim-state';
 export class SimulatorHarness {
   private constructor(readonly sim: RunningSimulator) {}
 
-  static async start(options: { extraUsers?: number } = {}): Promise<SimulatorHarness> {
+  static async start(
+    options: { extraUsers?: number; licence?: TenantLicence } = {},
+  ): Promise<SimulatorHarness> {
     return new SimulatorHarness(await startSimulator({ stateDir, ...options }));
   }
 
