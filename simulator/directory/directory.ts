@@ -120,7 +120,13 @@ export class Directory {
     this.tenantName = fixture.tenant.displayName;
     this.passwordWritebackEnabled = fixture.tenant.passwordWritebackEnabled;
     for (const d of fixture.domains) this.domains.set(d.id.toLowerCase(), d);
-    for (const a of fixture.applications) this.applications.set(a.appId.toLowerCase(), a);
+    for (const a of fixture.applications) {
+      // A copy: the control API changes granted permissions, and a rebuild must start from the fixture.
+      this.applications.set(a.appId.toLowerCase(), {
+        ...a,
+        applicationPermissions: [...a.applicationPermissions],
+      });
+    }
     const initialDomain =
       fixture.domains.find((d) => d.isInitial)?.id ?? fixture.domains[0]?.id ?? 'localhost';
 
@@ -175,6 +181,12 @@ export class Directory {
 
   directRoleAssignments(principalId: string): RoleAssignmentRecord[] {
     return this.roleAssignments.filter((a) => a.principalId === principalId);
+  }
+
+  /** Replaces the principal's direct active assignments (the control API, for tests). */
+  replaceDirectRoleAssignments(principalId: string, roles: RoleAssignmentRecord[]): void {
+    const others = this.roleAssignments.filter((a) => a.principalId !== principalId);
+    this.roleAssignments.splice(0, this.roleAssignments.length, ...others, ...roles);
   }
 
   /**

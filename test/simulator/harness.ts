@@ -20,6 +20,8 @@ export const demo = {
   noRoleAppId: '7d3a9f4c-0e6b-4d8a-9c5f-4b3e2a1d0c9f',
   noRoleSecret: 'sim-norole-client-secret',
   initialPassword: 'Sim-Initial-7f3Q!',
+  /** The AU the bot's service principal's User Administrator role is scoped to. */
+  helpdeskServedUnitId: 'e1a0a000-0000-4000-8000-000000000003',
   passwordMethodId: '28c10230-6103-485e-b985-444c60001490',
 } as const;
 
@@ -99,6 +101,15 @@ export class SimulatorHarness {
     });
     const text = await response.text();
     return { status: response.status, json: text ? (JSON.parse(text) as unknown) : undefined };
+  }
+
+  /** Replaces the app's service principal's direct directory roles (`PUT /_sim/apps/{appId}/roles`). */
+  async setAppRoles(
+    appId: string,
+    roleAssignments: { roleDefinitionId: string; directoryScopeId?: string }[],
+  ): Promise<void> {
+    const { status } = await this.control('PUT', `apps/${appId}/roles`, { roleAssignments });
+    if (status !== 200) throw new Error(`setting roles answered ${status}`);
   }
 
   async reset(): Promise<void> {
