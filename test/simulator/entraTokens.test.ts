@@ -73,6 +73,8 @@ describe('simulator: Entra token endpoint', () => {
       'RoleManagement.Read.Directory',
       'Domain.Read.All',
       'User.RevokeSessions.All',
+      'GroupMember.Read.All',
+      'AdministrativeUnit.Read.All',
     ]);
     assert.ok((payload.exp ?? 0) * 1000 > Date.now() + 3000 * 1000);
   });
