@@ -1,15 +1,26 @@
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
 import { hasBlocking } from './checks';
-import { renderTable, summary } from './report';
+import { permissionsMarkdown, renderTable, summary } from './report';
 import { runDoctor } from './runDoctor';
 
 /**
  * `npm run doctor [-- --json]`: the preflight for administrators. Reads the bot's configuration from the
  * environment and `.env`, as `npm start` does; prints a table (or JSON); exits 1 on a blocking problem.
+ * `--permissions-table` prints the README's permission table from `graph/permissions.ts` and checks nothing.
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'boolean', default: false },
+      'permissions-table': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values['permissions-table']) {
+    process.stdout.write(permissionsMarkdown());
+    return;
+  }
   const results = await runDoctor(process.env);
   if (values.json) {
     process.stdout.write(JSON.stringify(results, null, 2) + '\n');

@@ -1,3 +1,4 @@
+import { REQUIRED_GRAPH_PERMISSIONS } from '../graph/permissions';
 import type { CheckResult } from './checks';
 
 const HEADERS = { check: 'check', verdict: 'result', detail: 'detail', fix: 'fix' } as const;
@@ -66,4 +67,10 @@ function chunks(word: string, width: number): string[] {
   const pieces: string[] = [];
   for (let i = 0; i < word.length; i += width) pieces.push(word.slice(i, i + width));
   return pieces;
+}
+
+/** The README's permission table ("Deploy to your tenant", step 1), written from the one list the preflight checks. */
+export function permissionsMarkdown(): string {
+  const rows = REQUIRED_GRAPH_PERMISSIONS.map((p) => `| \`${p.name}\` | ${p.why} |`);
+  return ['| permission | why |', '| --- | --- |', ...rows].join('\n') + '\n';
 }

@@ -20,7 +20,7 @@ export const REQUIRED_GRAPH_PERMISSIONS: readonly RequiredGraphPermission[] = [
     name: 'User.Read.All',
     why:
       'find users and read the properties the rules need (`onPremisesSyncEnabled`, `identities`, ' +
-      '`isManagementRestricted`…) and their role-assignable group memberships',
+      '`isManagementRestricted`…)',
     broaderAlternatives: ['User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   },
   {

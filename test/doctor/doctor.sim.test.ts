@@ -5,7 +5,7 @@ import type { CheckResult, Verdict } from '../../doctor/checks';
 import { hasBlocking } from '../../doctor/checks';
 import { runDoctor } from '../../doctor/runDoctor';
 import { REQUIRED_GRAPH_PERMISSIONS } from '../../graph/permissions';
-import { startSimulator, type RunningSimulator } from '../../simulator';
+import { startSimulator, stateFiles, type RunningSimulator } from '../../simulator';
 
 const TENANT_ID = '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e';
 const BOT_APP_ID = '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7';
@@ -141,6 +141,17 @@ describe('npm run doctor (the preflight) against the simulated tenant', function
       }
       assert.equal(hasBlocking(results), true);
       assertNoSecret(results);
+    });
+
+    it('signs in with a certificate as the bot would (AZURE_CLIENT_CERTIFICATE_PATH)', async () => {
+      const results = await runDoctor(
+        environment({
+          AZURE_CLIENT_SECRET: undefined,
+          AZURE_CLIENT_CERTIFICATE_PATH: path.resolve('.sim-state', stateFiles.appClientCert),
+        }),
+      );
+      assertVerdict(results, 'Graph sign-in', 'ok', /with a certificate/);
+      assertOthersOk(results);
     });
 
     it('blocks on an AZURE_CLIENT_ID the tenant does not know (AADSTS700016)', async () => {

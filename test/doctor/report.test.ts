@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { result } from '../../doctor/checks';
-import { renderTable, summary } from '../../doctor/report';
+import { permissionsMarkdown, renderTable, summary } from '../../doctor/report';
+import { REQUIRED_GRAPH_PERMISSIONS } from '../../graph/permissions';
 
 describe('the preflight report', () => {
   it('wraps long cells into their columns, so that no line is wider than asked', () => {
@@ -27,6 +28,14 @@ describe('the preflight report', () => {
     assert.equal(
       summary([result('a', 'blocking', '', 'f'), result('b', 'blocking', '', 'f')]),
       '2 blocking problems: the bot will not work until they are fixed.',
+    );
+  });
+
+  it('writes the README permission table from the list the preflight checks, one row each', () => {
+    const rows = permissionsMarkdown().trimEnd().split('\n').slice(2);
+    assert.deepEqual(
+      rows.map((row) => /^\| `([^`]+)` \| .+ \|$/.exec(row)?.[1]),
+      REQUIRED_GRAPH_PERMISSIONS.map((p) => p.name),
     );
   });
 });
