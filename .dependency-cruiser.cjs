@@ -10,6 +10,7 @@ const FOLDERS = [
   'core',
   'graph',
   'storage',
+  'doctor',
   'simulator',
   'demo',
   'bench',
@@ -69,6 +70,12 @@ module.exports = {
     layer('graph-layer', 'graph', ['core'], 'The Graph adapter implements core/ ports and nothing else.'),
     layer('storage-layer', 'storage', ['core'], 'Stores implement core/ ports and nothing else.'),
     layer(
+      'doctor-layer',
+      'doctor',
+      ['bot', 'graph', 'core'],
+      "The preflight reads the bot's configuration and signs in with the bot's own credential and Graph client.",
+    ),
+    layer(
       'simulator-layer',
       'simulator',
       [],
@@ -117,7 +124,7 @@ module.exports = {
       name: 'no-dev-dependencies-in-production-code',
       severity: 'error',
       comment: 'npm ci --omit=dev must leave a bot that starts.',
-      from: { path: '^(bot|dialogs|cards|core|graph|storage)/' },
+      from: { path: '^(bot|dialogs|cards|core|graph|storage|doctor)/' },
       to: { dependencyTypes: ['npm-dev'] },
     },
     {

@@ -13,6 +13,7 @@ export interface RegisteredCertificate {
 export interface SimulatorContext {
   /** The tenant's current state; `POST /_sim/reset` replaces it with a fresh copy of the fixture. */
   directory: Directory;
+  /** A fresh copy of the fixture, with the licence given at start. */
   readonly rebuildDirectory: () => Directory;
   readonly tokens: TokenService;
   /** Certificates registered on apps whose fixture says `generatedCertificateCredential`. */

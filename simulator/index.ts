@@ -5,7 +5,7 @@ import { TokenService } from './auth/tokenService';
 import type { SimulatorContext } from './context';
 import { CallLog } from './control/callLog';
 import { FaultRegistry } from './control/faults';
-import { Directory } from './directory/directory';
+import { Directory, type TenantLicence } from './directory/directory';
 import { createDispatcher } from './dispatcher';
 import { syntheticUsers } from './fixture/syntheticUsers';
 import { loadDemoTenant } from './fixture/tenantFixture';
@@ -19,6 +19,7 @@ import {
 import { withStateLock } from './state/stateFolder';
 
 export { stateFiles } from './state/certificates';
+export type { TenantLicence } from './directory/directory';
 
 export interface SimulatorOptions {
   /** 0 (default): a free port. */
@@ -29,6 +30,12 @@ export interface SimulatorOptions {
   extraUsers?: number;
   /** Latency added to every Graph call, in milliseconds (benchmarks); changeable with `PUT /_sim/latency`. */
   latencyMs?: number;
+  /**
+   * The tenant's Entra ID licence (default `P2`). With `P1`, PIM is not licensed: there are no eligible role
+   * assignments and `roleEligibilityScheduleInstances` answers 400 `AadPremiumLicenseRequired`. Changeable
+   * with `PUT /_sim/licence`.
+   */
+  licence?: TenantLicence;
 }
 
 export interface RunningSimulator {
@@ -56,9 +63,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const extra = syntheticUsers(options.extraUsers ?? 0);
   const appCertPem = certificateBlock(keys.appClientCertPem);
   const latencyMs = options.latencyMs ?? 0;
+  const licence = options.licence ?? 'P2';
   const context: SimulatorContext = {
-    directory: new Directory(fixture, extra),
-    rebuildDirectory: () => new Directory(fixture, extra),
+    directory: new Directory(fixture, extra, licence),
+    rebuildDirectory: () => new Directory(fixture, extra, licence),
     tokens: new TokenService(keys.tokenSigningKeyPem, keys.tokenSigningKeyId, fixture.tenant.id),
     generatedAppCertificate: { certPem: appCertPem, ...certificateThumbprints(appCertPem) },
     faults: new FaultRegistry(),

@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { prepareSimulatorState, startSimulator, stateFiles } from './index';
+import { prepareSimulatorState, startSimulator, stateFiles, type TenantLicence } from './index';
 
 /**
- * CLI: `node dist/simulator/main.js [--port N] [--users N] [--state-dir D] [--latency-ms N] [--prepare-only]`.
+ * CLI: `node dist/simulator/main.js [--port N] [--users N] [--state-dir D] [--latency-ms N] [--licence P1|P2]
+ * [--prepare-only]`.
  * Prints one JSON line `{"event":"listening",…}` on stdout and writes the same to `<stateDir>/endpoint.json`.
  */
 async function main(): Promise<void> {
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
       users: { type: 'string', default: '0' },
       'state-dir': { type: 'string', default: '.sim-state' },
       'latency-ms': { type: 'string', default: '0' },
+      licence: { type: 'string', default: 'P2' },
       'prepare-only': { type: 'boolean', default: false },
     },
     strict: true,
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
   const port = nonNegativeInteger('--port', values.port, 65535);
   const users = nonNegativeInteger('--users', values.users, 1_000_000);
   const latencyMs = nonNegativeInteger('--latency-ms', values['latency-ms'], 60_000);
+  const licence = tenantLicence(values.licence);
 
   if (values['prepare-only']) {
     const keys = await prepareSimulatorState(stateDir);
@@ -29,7 +32,7 @@ async function main(): Promise<void> {
     return;
   }
   const started = Date.now();
-  const sim = await startSimulator({ port, stateDir, extraUsers: users, latencyMs });
+  const sim = await startSimulator({ port, stateDir, extraUsers: users, latencyMs, licence });
   const endpoint = {
     event: 'listening',
     url: sim.url,
@@ -40,7 +43,9 @@ async function main(): Promise<void> {
   };
   writeFileSync(join(stateDir, stateFiles.endpoint), JSON.stringify(endpoint) + '\n', { mode: 0o600 });
   process.stdout.write(JSON.stringify(endpoint) + '\n');
-  process.stderr.write(`simulator: ready in ${Date.now() - started} ms with ${users} extra users\n`);
+  process.stderr.write(
+    `simulator: ready in ${Date.now() - started} ms with ${users} extra users, Entra ID ${licence}\n`,
+  );
 
   const stop = (): void => {
     sim.close().then(
@@ -50,6 +55,14 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+function tenantLicence(text: string): TenantLicence {
+  if (text !== 'P1' && text !== 'P2') {
+    process.stderr.write(`simulator: --licence expects P1 or P2, got '${text}'\n`);
+    process.exit(2);
+  }
+  return text;
 }
 
 function nonNegativeInteger(flag: string, text: string, max: number): number {

@@ -4,7 +4,7 @@ import { checkSignIn } from '../directory/signIn';
 import { jsonResponse, type SimRequest, type SimResponse } from '../http/types';
 import { checkClientAssertion } from './clientAssertion';
 import { entraError } from './entraErrors';
-import { graphAudiences } from './tokenService';
+import { botFrameworkAudience, graphAudiences } from './tokenService';
 
 const jwtBearerAssertion = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const oidcScopes = new Set(['openid', 'profile', 'offline_access', 'email']);
@@ -194,13 +194,20 @@ function clientCredentialsGrant(
     );
   }
   const resource = scopes[0].slice(0, -'/.default'.length);
-  if (!isGraphResource(resource)) return unknownResource(context, request, resource);
+  const forBotFramework = isBotFrameworkResource(resource);
+  if (!isGraphResource(resource) && !forBotFramework) return unknownResource(context, request, resource);
   const client = authenticateClient(context, request, tenant, form, app, basicSecret);
   if (!client.ok) return client.response;
-  const token = context.tokens.issueAppToken(
-    { appId: app.appId, servicePrincipalId: app.servicePrincipalId, roles: app.applicationPermissions },
-    client.usedCertificate,
-  );
+  const token = forBotFramework
+    ? context.tokens.issueAppToken(
+        { appId: app.appId, servicePrincipalId: app.servicePrincipalId, roles: [] },
+        client.usedCertificate,
+        botFrameworkAudience,
+      )
+    : context.tokens.issueAppToken(
+        { appId: app.appId, servicePrincipalId: app.servicePrincipalId, roles: app.applicationPermissions },
+        client.usedCertificate,
+      );
   return jsonResponse(200, {
     token_type: 'Bearer',
     expires_in: token.expiresIn,
@@ -315,6 +322,10 @@ function resolveDelegatedScopes(
 
 function isGraphResource(resource: string): boolean {
   return (graphAudiences as readonly string[]).includes(resource.replace(/\/$/, '').toLowerCase());
+}
+
+function isBotFrameworkResource(resource: string): boolean {
+  return resource.replace(/\/$/, '').toLowerCase() === botFrameworkAudience;
 }
 
 function unknownResource(context: SimulatorContext, request: SimRequest, resource: string): SimResponse {

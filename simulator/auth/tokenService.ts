@@ -8,6 +8,12 @@ export const graphAudiences = [
   '00000003-0000-0000-c000-000000000000',
 ] as const;
 
+/**
+ * The Bot Connector service's resource: a bot asks for `https://api.botframework.com/.default` with its own
+ * app registration to call the channel ("Authentication with the Bot Connector API", Learn).
+ */
+export const botFrameworkAudience = 'https://api.botframework.com';
+
 const tokenLifetimeSeconds = 3599;
 
 export interface IssuedToken {
@@ -43,19 +49,24 @@ export class TokenService {
     this.issuer = `https://sts.windows.net/${tenantId}/`;
   }
 
+  /**
+   * An app-only token for `audience` (Graph unless told otherwise). `roles` are the application permissions
+   * granted on that resource; the Bot Framework resource has none to grant, so its tokens carry none.
+   */
   issueAppToken(
     app: { appId: string; servicePrincipalId: string; roles: string[] },
     usedCertificate: boolean,
+    audience: string = graphAudiences[0],
   ): IssuedToken {
     return this.sign({
-      aud: graphAudiences[0],
+      aud: audience,
       appid: app.appId,
       appidacr: usedCertificate ? '2' : '1',
       idp: this.issuer,
       idtyp: 'app',
       oid: app.servicePrincipalId,
       sub: app.servicePrincipalId,
-      roles: app.roles,
+      roles: app.roles.length > 0 ? app.roles : undefined,
     });
   }
 

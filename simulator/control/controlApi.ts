@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { SimulatorContext } from '../context';
 import { checkSignIn } from '../directory/signIn';
@@ -7,6 +7,23 @@ import { emptyResponse, jsonResponse, type SimRequest, type SimResponse } from '
 import { faultSchema } from './faults';
 
 const latencySchema = z.object({ ms: z.number().int().min(0).max(60_000) }).strict();
+const licenceSchema = z.object({ licence: z.enum(['P1', 'P2']) }).strict();
+const permissionsSchema = z.object({ applicationPermissions: z.array(z.string().min(1)) }).strict();
+const rolesSchema = z
+  .object({
+    roleAssignments: z.array(
+      z
+        .object({
+          roleDefinitionId: z.string().uuid(),
+          directoryScopeId: z
+            .string()
+            .regex(/^\/(administrativeUnits\/[0-9a-f-]{36})?$/i)
+            .optional(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
 const signInSchema = z.object({ userPrincipalName: z.string().min(1), password: z.string() }).strict();
 
 function controlError(status: number, code: string, message: string): SimResponse {
@@ -57,6 +74,56 @@ export function handleControl(context: SimulatorContext, request: SimRequest): S
       context.latencyMs = body.ms;
       return jsonResponse(200, { ms: body.ms });
     }
+    case 'GET licence':
+      return jsonResponse(200, { licence: context.directory.licence });
+    case 'PUT licence': {
+      const body = parseJsonBodyAs(request.body, licenceSchema);
+      if (!body) return controlError(400, 'BadRequest', 'Expected {"licence": "P1" | "P2"}.');
+      context.directory.licence = body.licence;
+      return jsonResponse(200, { licence: body.licence });
+    }
+    case 'GET apps/*':
+      return appState(context, id ?? '');
+    case 'PUT apps/*/permissions': {
+      const app = context.directory.findApplication(id ?? '');
+      if (!app) return controlError(404, 'NotFound', `No app '${id ?? ''}'.`);
+      const body = parseJsonBodyAs(request.body, permissionsSchema);
+      if (!body) return controlError(400, 'BadRequest', 'Expected {"applicationPermissions": [string]}.');
+      // Admin consent changed: tokens issued from now on carry these roles; issued ones keep theirs.
+      app.applicationPermissions = [...new Set(body.applicationPermissions)];
+      return appState(context, app.appId);
+    }
+    case 'PUT apps/*/roles': {
+      const app = context.directory.findApplication(id ?? '');
+      if (!app) return controlError(404, 'NotFound', `No app '${id ?? ''}'.`);
+      const body = parseJsonBodyAs(request.body, rolesSchema);
+      if (!body) {
+        return controlError(
+          400,
+          'BadRequest',
+          'Expected {"roleAssignments": [{"roleDefinitionId": guid, "directoryScopeId"?: "/" | "/administrativeUnits/{id}"}]}.',
+        );
+      }
+      const assignments = body.roleAssignments.map((r) => ({
+        roleDefinitionId: r.roleDefinitionId.toLowerCase(),
+        unit: r.directoryScopeId?.split('/')[2]?.toLowerCase() ?? null,
+      }));
+      const unknownUnit = assignments.find(
+        ({ unit }) => unit !== null && !context.directory.administrativeUnits.has(unit),
+      );
+      if (unknownUnit)
+        return controlError(400, 'BadRequest', `No administrative unit '${unknownUnit.unit}'.`);
+      context.directory.replaceDirectRoleAssignments(
+        app.servicePrincipalId,
+        assignments.map(({ roleDefinitionId, unit }) => ({
+          id: randomUUID(),
+          principalId: app.servicePrincipalId,
+          roleDefinitionId,
+          directoryScopeId: unit === null ? '/' : `/administrativeUnits/${unit}`,
+        })),
+      );
+      return appState(context, app.appId);
+    }
     case 'GET users/*/state':
       return userState(context, id ?? '');
     case 'GET calls':
@@ -89,6 +156,21 @@ export function handleControl(context: SimulatorContext, request: SimRequest): S
     default:
       return controlError(404, 'NotFound', `No control endpoint ${request.method} ${request.rawPath}.`);
   }
+}
+
+/** An app registration and its service principal's direct role assignments; never its secrets. */
+function appState(context: SimulatorContext, appId: string): SimResponse {
+  const app = context.directory.findApplication(appId);
+  if (!app) return controlError(404, 'NotFound', `No app '${appId}'.`);
+  return jsonResponse(200, {
+    appId: app.appId,
+    displayName: app.displayName,
+    servicePrincipalId: app.servicePrincipalId,
+    applicationPermissions: app.applicationPermissions,
+    roleAssignments: context.directory
+      .directRoleAssignments(app.servicePrincipalId)
+      .map(({ id, roleDefinitionId, directoryScopeId }) => ({ id, roleDefinitionId, directoryScopeId })),
+  });
 }
 
 function userState(context: SimulatorContext, idOrUpn: string): SimResponse {

@@ -83,6 +83,13 @@ export interface PasswordResetOperation {
   polls: number;
 }
 
+/**
+ * The tenant's Entra ID licence, as far as the simulator cares: Privileged Identity Management needs P2 (or
+ * Entra ID Governance, which the simulator does not tell apart from P2). `P1` is most small and mid-size
+ * tenants (Microsoft 365 Business Premium, E3).
+ */
+export type TenantLicence = 'P1' | 'P2';
+
 /** A fixed moment for fixture timestamps, so that runs are reproducible. */
 const fixtureEpoch = '2024-01-15T09:00:00Z';
 
@@ -98,19 +105,28 @@ export class Directory {
   readonly groups = new Map<string, DirectoryGroup>();
   readonly administrativeUnits = new Map<string, AdministrativeUnit>();
   readonly roleAssignments: RoleAssignmentRecord[] = [];
-  readonly roleEligibilities: RoleAssignmentRecord[] = [];
+  private readonly roleEligibilities: RoleAssignmentRecord[] = [];
   readonly operations = new Map<string, PasswordResetOperation>();
+  /** Changeable at run time (`PUT /_sim/licence`); a rebuild starts from the value given at start. */
+  licence: TenantLicence;
   private readonly usersById = new Map<string, GraphUser>();
   private readonly usersByUpn = new Map<string, GraphUser>();
   private readonly groupsOfMember = new Map<string, Set<string>>();
   private readonly unitsOfMember = new Map<string, Set<string>>();
 
-  constructor(fixture: TenantFixture, extraUsers: FixtureUser[] = []) {
+  constructor(fixture: TenantFixture, extraUsers: FixtureUser[] = [], licence: TenantLicence = 'P2') {
     this.tenantId = fixture.tenant.id;
+    this.licence = licence;
     this.tenantName = fixture.tenant.displayName;
     this.passwordWritebackEnabled = fixture.tenant.passwordWritebackEnabled;
     for (const d of fixture.domains) this.domains.set(d.id.toLowerCase(), d);
-    for (const a of fixture.applications) this.applications.set(a.appId.toLowerCase(), a);
+    for (const a of fixture.applications) {
+      // A copy: the control API changes granted permissions, and a rebuild must start from the fixture.
+      this.applications.set(a.appId.toLowerCase(), {
+        ...a,
+        applicationPermissions: [...a.applicationPermissions],
+      });
+    }
     const initialDomain =
       fixture.domains.find((d) => d.isInitial)?.id ?? fixture.domains[0]?.id ?? 'localhost';
 
@@ -168,8 +184,25 @@ export class Directory {
     return this.roleAssignments.filter((a) => a.principalId === principalId);
   }
 
-  eligibleRoleAssignments(principalId: string): RoleAssignmentRecord[] {
-    return this.roleEligibilities.filter((a) => a.principalId === principalId);
+  /** Replaces the principal's direct active assignments (the control API, for tests). */
+  replaceDirectRoleAssignments(principalId: string, roles: RoleAssignmentRecord[]): void {
+    const others = this.roleAssignments.filter((a) => a.principalId !== principalId);
+    this.roleAssignments.splice(0, this.roleAssignments.length, ...others, ...roles);
+  }
+
+  /**
+   * PIM-eligible assignments. Without P2 there are none: "Eligible role assignments of Microsoft Entra roles
+   * are removed" when the licence expires (Learn, "Microsoft Entra licensing", "When a license expires for PIM").
+   */
+  eligibleRoleAssignments(principalId?: string): RoleAssignmentRecord[] {
+    if (!this.pimLicensed) return [];
+    return principalId === undefined
+      ? this.roleEligibilities
+      : this.roleEligibilities.filter((a) => a.principalId === principalId);
+  }
+
+  get pimLicensed(): boolean {
+    return this.licence === 'P2';
   }
 
   /** Everything the "Who can reset passwords" table looks at on the target's side. */

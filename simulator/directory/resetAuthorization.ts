@@ -62,6 +62,11 @@ export interface ResetTarget {
  * - Every row the target falls in must be ticked in the column of one single resetter role.
  * - A resetter role counts only if its scope covers the target: tenant-wide, or an administrative unit the
  *   target is a member of.
+ * - A role scoped to an administrative unit resets only targets without an administrator role ("Certain role
+ *   permissions apply only to non-administrator users when assigned with the scope of an administrative
+ *   unit … reset user passwords", admin-units-assign-roles). Privileged Authentication Administrator is the
+ *   exception its own row there names ("any user (admin or non-admin)"). Any directory role, active or
+ *   eligible, counts as an administrator role here: the safe reading.
  * - A member of a restricted-management administrative unit can be changed only by a role assigned at the
  *   scope of such a unit it belongs to; tenant-wide roles, even Global Administrator, do not count
  *   (admin-units-restricted-management, "Who can modify objects?").
@@ -70,11 +75,53 @@ export function mayResetPassword(resetterRoles: ScopedRole[], target: ResetTarge
   const restrictedUnits = new Set(target.administrativeUnits.filter((u) => u.restricted).map((u) => u.id));
   const allUnits = new Set(target.administrativeUnits.map((u) => u.id));
   const rows = requiredRows(target);
+  const targetIsAdministrator = target.roles.length > 0;
 
   return resetterRoles.some((resetter) => {
     if (!scopeCovers(resetter.directoryScopeId, restrictedUnits, allUnits)) return false;
+    if (isUnitScoped(resetter) && targetIsAdministrator && resetter.roleDefinitionId !== PAA) return false;
     return rows.every((columns) => columns.includes(resetter.roleDefinitionId));
   });
+}
+
+/**
+ * App-only password changes: "In app-only scenarios, the calling app must be assigned a supported permission
+ * and at least the User Administrator Microsoft Entra role" (Graph user resource, `passwordProfile`). The
+ * roles at least as strong as User Administrator for passwords are the columns that contain its column.
+ */
+export const appOnlyPasswordRoles: readonly string[] = [UA, PAA, GA];
+
+/**
+ * Tenant-wide roles that read the directory. Service principals get no directory read permission by default,
+ * so they can use a role scoped to an administrative unit only alongside "the Directory Readers role (or
+ * another role that includes read permissions) at a tenant scope" (admin-units-assign-roles, "Service
+ * principals and guest users"). Global Reader and the resetter roles read users too.
+ */
+const tenantWideReadRoles: readonly string[] = [Role.DirectoryReaders, Role.GlobalReader, ...everyResetter];
+
+/**
+ * The caller's roles that Entra lets it use for `operation`. Delegated callers (signed-in members) use every
+ * active role; an app's service principal uses unit-scoped roles only with a tenant-wide read role, and
+ * changes passwords only with at least User Administrator.
+ */
+export function usableResetterRoles(
+  caller: 'user' | 'servicePrincipal',
+  roles: ScopedRole[],
+  operation: 'password' | 'sessions',
+): ScopedRole[] {
+  if (caller === 'user') return roles;
+  const readsDirectory = roles.some(
+    (r) => r.directoryScopeId === '/' && tenantWideReadRoles.includes(r.roleDefinitionId),
+  );
+  return roles.filter(
+    (r) =>
+      (readsDirectory || !isUnitScoped(r)) &&
+      (operation === 'sessions' || appOnlyPasswordRoles.includes(r.roleDefinitionId)),
+  );
+}
+
+function isUnitScoped(role: ScopedRole): boolean {
+  return role.directoryScopeId.startsWith('/administrativeUnits/');
 }
 
 function requiredRows(target: ResetTarget): (readonly string[])[] {

@@ -1,6 +1,6 @@
 import type { SimulatorContext } from '../context';
 import type { Directory } from '../directory/directory';
-import type { ScopedRole } from '../directory/resetAuthorization';
+import { usableResetterRoles, type ScopedRole } from '../directory/resetAuthorization';
 import type { Caller, SimRequest } from '../http/types';
 
 /** What a Graph handler receives: the request, the authenticated caller and the route's parameters. */
@@ -28,6 +28,12 @@ export function hasPermission(caller: Caller, accepted: readonly string[]): bool
  */
 export function callerDirectoryRoles(call: GraphCall): ScopedRole[] {
   return call.directory.transitiveRoleAssignments(call.caller.objectId);
+}
+
+/** The caller's roles that count for changing a password or revoking sessions (see `usableResetterRoles`). */
+export function callerResetterRoles(call: GraphCall, operation: 'password' | 'sessions'): ScopedRole[] {
+  const caller = call.caller.kind === 'app' ? 'servicePrincipal' : 'user';
+  return usableResetterRoles(caller, callerDirectoryRoles(call), operation);
 }
 
 export function isAdvancedQuery(call: GraphCall): boolean {

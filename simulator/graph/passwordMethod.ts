@@ -53,7 +53,7 @@ export function resetPassword(call: GraphCall): SimResponse {
       "The password of the signed-in user's own account cannot be reset with this API; use changePassword.",
     );
   }
-  assertMayManageCredentials(call, user);
+  assertMayManageCredentials(call, user, 'password');
   if (isFederated(call, user)) return federatedRefusal(call);
 
   const supplied = body.data.newPassword;

@@ -152,16 +152,29 @@ export function listTransitiveRoleAssignments(call: GraphCall): SimResponse {
   return collection(call, 'roleManagement/directory/transitiveRoleAssignments', rows, assignmentProperties);
 }
 
-/** `GET /roleManagement/directory/roleEligibilityScheduleInstances`: PIM-eligible assignments. */
+/**
+ * `GET /roleManagement/directory/roleEligibilityScheduleInstances`: PIM-eligible assignments. PIM needs
+ * Entra ID P2 or Governance ("The tenant where Privileged Identity Management is being used must have
+ * sufficient purchased or trial licenses", PIM API overview); a P1 tenant gets the answer reported in
+ * maester365/maester#1421.
+ */
 export function listRoleEligibilityScheduleInstances(call: GraphCall): SimResponse {
   requirePermission(call, readEligibilityPermissions);
+  if (!call.directory.pimLicensed) {
+    return graphError(
+      call.request,
+      400,
+      'AadPremiumLicenseRequired',
+      'The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.',
+    );
+  }
   const filter = parseCollectionFilter(
     call,
     filterableAssignmentProperties,
     eligibilityProperties,
     'UnifiedRoleEligibilityScheduleInstance',
   );
-  const rows = call.directory.roleEligibilities.map((a) => ({
+  const rows = call.directory.eligibleRoleAssignments().map((a) => ({
     id: a.id,
     principalId: a.principalId,
     roleDefinitionId: a.roleDefinitionId,

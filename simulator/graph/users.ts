@@ -23,13 +23,7 @@ import {
   usesAdvancedOperators,
   wantsCount,
 } from './collectionQuery';
-import {
-  callerDirectoryRoles,
-  contextUrl,
-  hasPermission,
-  isAdvancedQuery,
-  type GraphCall,
-} from './graphCall';
+import { callerResetterRoles, contextUrl, hasPermission, isAdvancedQuery, type GraphCall } from './graphCall';
 import {
   badRequest,
   graphError,
@@ -296,7 +290,7 @@ export function updateUser(call: GraphCall): SimResponse {
   }
   requirePermission(call, passwordProfilePermissions);
   const user = requireUser(call, call.params.id ?? '');
-  assertMayManageCredentials(call, user);
+  assertMayManageCredentials(call, user, 'password');
   assertPasswordManagedHere(call, user);
 
   const profile = parsed.data.passwordProfile;
@@ -326,7 +320,7 @@ export function revokeSignInSessions(call: GraphCall): SimResponse {
   requirePermission(call, revokeSessionsPermissions);
   const user = requireUser(call, call.params.id ?? '');
   if (!isHomedElsewhere(user)) {
-    assertMayManageCredentials(call, user);
+    assertMayManageCredentials(call, user, 'sessions');
     call.directory.revokeSignInSessions(user);
   }
   // "This API doesn't revoke sign-in sessions for external users": still 200 true, nothing changes.
@@ -343,10 +337,17 @@ export function isHomedElsewhere(user: GraphUser): boolean {
   return externalIssuer || user.creationType === 'Invitation' || user.userPrincipalName.includes('#EXT#');
 }
 
-/** The "Who can reset passwords" table, restricted-management units, role-assignable groups. */
-export function assertMayManageCredentials(call: GraphCall, user: GraphUser): void {
+/**
+ * The "Who can reset passwords" table, restricted-management units, role-assignable groups, roles scoped to
+ * administrative units, and what an app's service principal needs on top (`usableResetterRoles`).
+ */
+export function assertMayManageCredentials(
+  call: GraphCall,
+  user: GraphUser,
+  operation: 'password' | 'sessions',
+): void {
   if (isHomedElsewhere(user)) throw new GraphErrorResponse(insufficientPrivileges(call.request));
-  const allowed = mayResetPassword(callerDirectoryRoles(call), call.directory.resetTarget(user.id));
+  const allowed = mayResetPassword(callerResetterRoles(call, operation), call.directory.resetTarget(user.id));
   if (!allowed) throw new GraphErrorResponse(insufficientPrivileges(call.request));
 }
 

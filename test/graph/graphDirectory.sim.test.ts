@@ -205,6 +205,27 @@ describe('GraphDirectory against the simulated tenant', function () {
     assert.ok(caught.requestId, 'keeps the request id');
   });
 
+  /**
+   * The demo's bot holds User Administrator scoped to the AU Helpdesk-served users (as the README recommends):
+   * Entra refuses whom that role does not reach, even when the bot's own rules would let the agent reset them.
+   */
+  for (const [who, targetId] of [
+    ['a user outside its administrative unit (Grace Taylor)', id('2e')],
+    ["a Password Administrator Alex's Helpdesk role covers (Lynne Robbins)", id('06')],
+  ] as const) {
+    it(`is refused by Entra when resetting ${who}: the bot's unit-scoped role does not reach them (403 → NotAllowed)`, async () => {
+      const caught = await sut
+        .resetPassword(targetId, generateTemporaryPassword(), { requireMfa: false })
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+
+      assert.ok(caught instanceof AgentFacingError);
+      assert.equal(caught.kind, 'NotAllowed');
+    });
+  }
+
   it("revokes Megan's sessions", async () => {
     await sut.revokeSignInSessions(MEGAN);
   });

@@ -149,4 +149,82 @@ describe('simulator: faults, latency, inspection and control', () => {
     assert.equal((await h.signIn('meganb@contoso.com', demo.initialPassword)).signedIn, true);
     assert.deepEqual((await h.control('GET', 'calls')).json, { value: [] });
   });
+
+  describe('app registrations: granted permissions and directory roles', () => {
+    const userAdministrator = 'fe930be7-5e62-47db-91af-98c3a49a38b1';
+    const directoryReaders = '88d8e3e3-8f55-4a1e-953a-9b9898b8876b';
+    interface AppState {
+      appId: string;
+      servicePrincipalId: string;
+      applicationPermissions: string[];
+      roleAssignments: { roleDefinitionId: string; directoryScopeId: string }[];
+    }
+    const appState = async (): Promise<AppState> =>
+      (await h.control('GET', `apps/${demo.botAppId}`)).json as AppState;
+    const roles = (state: AppState): string[][] =>
+      state.roleAssignments.map((r) => [r.roleDefinitionId, r.directoryScopeId]);
+    /** The roles claim of a token from a new credential: tokens already issued keep theirs. */
+    const tokenRoles = async (): Promise<string[]> => {
+      const token = await h.appCredential().getToken('https://graph.microsoft.com/.default');
+      const payload = token.token.split('.')[1] ?? '';
+      return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { roles: string[] }).roles;
+    };
+
+    it("shows the bot's app: its permissions and its service principal's direct roles, never a secret", async () => {
+      const state = await appState();
+      assert.equal(state.servicePrincipalId, demo.botServicePrincipalId);
+      assert.ok(state.applicationPermissions.includes('User-PasswordProfile.ReadWrite.All'));
+      assert.deepEqual(roles(state), [
+        [userAdministrator, `/administrativeUnits/${demo.helpdeskServedUnitId}`],
+        [directoryReaders, '/'],
+      ]);
+      assert.ok(!JSON.stringify(state).includes(demo.botSecret));
+    });
+
+    it('changes the granted application permissions for tokens issued afterwards, until reset', async () => {
+      const { status } = await h.control('PUT', `apps/${demo.botAppId}/permissions`, {
+        applicationPermissions: ['User.Read.All'],
+      });
+      assert.equal(status, 200);
+      assert.deepEqual(await tokenRoles(), ['User.Read.All']);
+      const failure = await graphFailure(h.botClient().api('/domains').get());
+      assert.equal(failure.statusCode, 403);
+      await h.reset();
+      assert.ok((await tokenRoles()).includes('Domain.Read.All'));
+    });
+
+    it("replaces the service principal's direct roles, until reset", async () => {
+      await h.setAppRoles(demo.botAppId, [{ roleDefinitionId: userAdministrator }]);
+      assert.deepEqual(roles(await appState()), [[userAdministrator, '/']]);
+      const listed = (await bot
+        .api('/roleManagement/directory/roleAssignments')
+        .filter(`principalId eq '${demo.botServicePrincipalId}'`)
+        .get()) as { value: { roleDefinitionId: string; directoryScopeId: string }[] };
+      assert.deepEqual(
+        listed.value.map((r) => [r.roleDefinitionId, r.directoryScopeId]),
+        [[userAdministrator, '/']],
+      );
+      await h.setAppRoles(demo.botAppId, []);
+      assert.deepEqual(roles(await appState()), []);
+      await h.reset();
+      assert.equal(roles(await appState()).length, 2);
+    });
+
+    it('refuses an unknown app, an unknown administrative unit and a malformed body', async () => {
+      assert.equal((await h.control('GET', 'apps/00000000-0000-4000-8000-000000000000')).status, 404);
+      const unknownUnit = await h.control('PUT', `apps/${demo.botAppId}/roles`, {
+        roleAssignments: [
+          {
+            roleDefinitionId: userAdministrator,
+            directoryScopeId: '/administrativeUnits/00000000-0000-4000-8000-000000000000',
+          },
+        ],
+      });
+      assert.equal(unknownUnit.status, 400);
+      const malformed = await h.control('PUT', `apps/${demo.botAppId}/permissions`, {
+        applicationPermissions: 'User.Read.All',
+      });
+      assert.equal(malformed.status, 400);
+    });
+  });
 });

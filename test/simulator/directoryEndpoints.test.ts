@@ -111,9 +111,26 @@ describe('simulator: roles, groups, domains, sessions, batch', () => {
     );
   });
 
-  it("refuses revoking a Global Administrator's sessions for the Helpdesk app", async () => {
+  it("refuses revoking a Global Administrator's sessions for the bot's app", async () => {
     const failure = await graphFailure(bot.api(`/users/${userId('05')}/revokeSignInSessions`).post({}));
     assert.equal(failure.statusCode, 403);
+  });
+
+  it("refuses revoking the sessions of a user outside the bot's administrative unit", async () => {
+    const failure = await graphFailure(bot.api(`/users/${userId('2e')}/revokeSignInSessions`).post({}));
+    assert.equal(failure.statusCode, 403);
+  });
+
+  it('lets a Helpdesk Administrator app revoke sessions: "at least User Administrator" is about passwords', async () => {
+    await h.setAppRoles(demo.botAppId, [{ roleDefinitionId: helpdeskAdministrator }]);
+    try {
+      const answer = (await bot.api(`/users/${userId('02')}/revokeSignInSessions`).post({})) as {
+        value: boolean;
+      };
+      assert.equal(answer.value, true);
+    } finally {
+      await h.reset();
+    }
   });
 
   it('runs GET sub-requests of a JSON batch, each with its own status', async () => {

@@ -75,6 +75,8 @@ describe('simulator: Entra token endpoint', () => {
       'RoleManagement.Read.Directory',
       'Domain.Read.All',
       'User.RevokeSessions.All',
+      'GroupMember.Read.All',
+      'AdministrativeUnit.Read.All',
     ]);
     assert.ok((payload.exp ?? 0) * 1000 > Date.now() + 3000 * 1000);
   });
@@ -127,6 +129,47 @@ describe('simulator: Entra token endpoint', () => {
       h.appCredential(demo.botAppId, 'not-the-secret').getToken('https://graph.microsoft.com/.default'),
       /AADSTS7000215/,
     );
+  });
+
+  describe('the Bot Framework resource (a bot calling the Bot Connector service)', () => {
+    const botFrameworkScope = 'https://api.botframework.com/.default';
+
+    it('issues a token for https://api.botframework.com/.default, without Graph roles', async () => {
+      const token = await h.appCredential().getToken(botFrameworkScope);
+      const payload = jwt.decode(token.token) as jwt.JwtPayload;
+      assert.equal(payload.aud, 'https://api.botframework.com');
+      assert.equal(payload.appid, demo.botAppId);
+      assert.equal(payload.iss, `https://sts.windows.net/${demo.tenantId}/`);
+      assert.equal(payload.roles, undefined);
+    });
+
+    it('answers a wrong secret for it with AADSTS7000215, as for Graph', async () => {
+      const { status, body } = await postToken(
+        demo.tenantId,
+        clientCredentials({ scope: botFrameworkScope, client_secret: 'not-the-secret' }),
+      );
+      assert.equal(status, 401);
+      assert.deepEqual(body.error_codes, [7000215]);
+    });
+
+    it('is not a Graph token: Graph answers it with 401 (invalid audience)', async () => {
+      const token = await h.appCredential().getToken(botFrameworkScope);
+      const response = await fetch(`${h.sim.url}/v1.0/users`, {
+        headers: { authorization: `Bearer ${token.token}` },
+      });
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      assert.equal(response.status, 401);
+      assert.match(body.error.message, /Invalid audience/);
+    });
+
+    it('still refuses any other resource (AADSTS500011)', async () => {
+      const { status, body } = await postToken(
+        demo.tenantId,
+        clientCredentials({ scope: 'https://vault.azure.net/.default' }),
+      );
+      assert.equal(status, 400);
+      assert.deepEqual(body.error_codes, [500011]);
+    });
   });
 
   it('refuses client credentials without a /.default scope (AADSTS1002012)', async () => {

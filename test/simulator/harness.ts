@@ -7,7 +7,7 @@ import {
 } from '@azure/identity';
 import { Client, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
-import { startSimulator, stateFiles, type RunningSimulator } from '../../simulator';
+import { startSimulator, stateFiles, type RunningSimulator, type TenantLicence } from '../../simulator';
 
 /** Fixture facts the tests rely on (simulator/fixture/demoTenant.json). */
 export const demo = {
@@ -22,6 +22,8 @@ export const demo = {
   outdatedConsentAppId: '2c9d4e6f-7a8b-4c1d-9e2f-3a4b5c6d7e8f',
   outdatedConsentSecret: 'sim-outdated-consent-secret',
   initialPassword: 'Sim-Initial-7f3Q!',
+  /** The AU the bot's service principal's User Administrator role is scoped to. */
+  helpdeskServedUnitId: 'e1a0a000-0000-4000-8000-000000000003',
   passwordMethodId: '28c10230-6103-485e-b985-444c60001490',
 } as const;
 
@@ -33,7 +35,9 @@ export const stateDir = '.sim-state';
 export class SimulatorHarness {
   private constructor(readonly sim: RunningSimulator) {}
 
-  static async start(options: { extraUsers?: number } = {}): Promise<SimulatorHarness> {
+  static async start(
+    options: { extraUsers?: number; licence?: TenantLicence } = {},
+  ): Promise<SimulatorHarness> {
     return new SimulatorHarness(await startSimulator({ stateDir, ...options }));
   }
 
@@ -99,6 +103,15 @@ export class SimulatorHarness {
     });
     const text = await response.text();
     return { status: response.status, json: text ? (JSON.parse(text) as unknown) : undefined };
+  }
+
+  /** Replaces the app's service principal's direct directory roles (`PUT /_sim/apps/{appId}/roles`). */
+  async setAppRoles(
+    appId: string,
+    roleAssignments: { roleDefinitionId: string; directoryScopeId?: string }[],
+  ): Promise<void> {
+    const { status } = await this.control('PUT', `apps/${appId}/roles`, { roleAssignments });
+    if (status !== 200) throw new Error(`setting roles answered ${status}`);
   }
 
   async reset(): Promise<void> {

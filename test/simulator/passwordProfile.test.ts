@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { Role } from '../../simulator/directory/roles';
 import { demo, graphFailure, SimulatorHarness, userId } from './harness';
 
 const newPassword = 'Tq8#mZr2-vLw';
@@ -94,15 +95,29 @@ describe('simulator: PATCH passwordProfile', () => {
     assert.equal(failure.code, 'Request_ResourceNotFound');
   });
 
-  /** Targets the bot's service principal (Helpdesk Administrator, tenant-wide) may and may not reset. */
-  const helpdeskTable: [string, string, boolean][] = [
-    ['an ordinary employee', '02', true],
-    ['an internal guest', '16', true],
-    ['a disabled account', '13', true],
-    ['a Password Administrator', '06', true],
-    ['another Helpdesk Administrator', '07', true],
-    ['a Reports Reader', '0a', true],
-    ['a User Experience Success Manager', '2c', true],
+  const expectRefused = async (call: Promise<unknown>): Promise<void> => {
+    const failure = await graphFailure(call);
+    assert.equal(failure.statusCode, 403);
+    assert.equal(failure.code, 'Authorization_RequestDenied');
+    assert.equal(failure.message, 'Insufficient privileges to complete the operation.');
+  };
+  const resetBy = (client: Client, nn: string): Promise<unknown> =>
+    patch(client, userId(nn), { password: newPassword, forceChangePasswordNextSignIn: true });
+
+  /**
+   * Targets the demo's bot service principal may and may not reset. It holds User Administrator scoped to the
+   * AU Helpdesk-served users (and Directory Readers tenant-wide, without which a service principal cannot use
+   * a unit-scoped role): a unit-scoped role resets non-administrator members of the unit only.
+   */
+  const botTable: [string, string, boolean][] = [
+    ['an ordinary employee of the unit', '02', true],
+    ['an internal guest of the unit', '16', true],
+    ['a disabled account of the unit', '13', true],
+    ['an employee outside the unit', '2e', false],
+    ['a Password Administrator', '06', false],
+    ['a Helpdesk Administrator', '07', false],
+    ['a Reports Reader', '0a', false],
+    ['a User Experience Success Manager', '2c', false],
     ['a Global Administrator', '05', false],
     ['a Privileged Authentication Administrator', '09', false],
     ['a User Administrator', '08', false],
@@ -111,27 +126,76 @@ describe('simulator: PATCH passwordProfile', () => {
     ['a Global Reader', '20', false],
     ['a PIM-eligible Global Administrator', '0c', false],
     ['a holder of Reports Reader and Groups Administrator', '21', false],
-    ['a member of a role-assignable group without a role', '0d', false],
-    ['an owner of a role-assignable group', '2a', false],
+    ['a member of a role-assignable group (in the unit)', '0d', false],
+    ['an owner of a role-assignable group (in the unit)', '2a', false],
     ['a Helpdesk Administrator through a role-assignable group', '0e', false],
-    ['a member of a restricted-management administrative unit', '0f', false],
-    ['a B2B guest homed in another tenant', '14', false],
-    ['a Microsoft-account guest', '15', false],
-    ['a guest whose invitation is pending', '17', false],
+    ['a member of a restricted-management administrative unit (in the unit)', '0f', false],
+    ['a B2B guest homed in another tenant (in the unit)', '14', false],
+    ['a Microsoft-account guest (in the unit)', '15', false],
+    ['a guest whose invitation is pending (in the unit)', '17', false],
   ];
-  for (const [who, nn, allowed] of helpdeskTable) {
-    it(`${allowed ? 'lets' : 'refuses'} the Helpdesk Administrator app ${allowed ? 'reset' : 'resetting'} ${who}`, async () => {
-      const call = patch(bot, userId(nn), { password: newPassword, forceChangePasswordNextSignIn: true });
-      if (allowed) {
-        assert.equal(await call, undefined);
-      } else {
-        const failure = await graphFailure(call);
-        assert.equal(failure.statusCode, 403);
-        assert.equal(failure.code, 'Authorization_RequestDenied');
-        assert.equal(failure.message, 'Insufficient privileges to complete the operation.');
-      }
+  for (const [who, nn, allowed] of botTable) {
+    it(`${allowed ? 'lets' : 'refuses'} the bot's unit-scoped User Administrator ${allowed ? 'reset' : 'resetting'} ${who}`, async () => {
+      if (allowed) assert.equal(await resetBy(bot, nn), undefined);
+      else await expectRefused(resetBy(bot, nn));
     });
   }
+
+  /** Graph user resource, passwordProfile: app-only needs "at least the User Administrator" role. */
+  for (const [role, roleDefinitionId] of [
+    ['Helpdesk Administrator', Role.HelpdeskAdministrator],
+    ['Password Administrator', Role.PasswordAdministrator],
+    ['Authentication Administrator', Role.AuthenticationAdministrator],
+  ] as const) {
+    it(`refuses an app whose service principal holds ${role} tenant-wide, even for an ordinary employee`, async () => {
+      await h.setAppRoles(demo.botAppId, [{ roleDefinitionId }]);
+      await expectRefused(resetBy(bot, '02'));
+    });
+  }
+
+  /** With User Administrator tenant-wide, the app resets what the User Administrator column ticks. */
+  const userAdministratorTable: [string, string, boolean][] = [
+    ['an ordinary employee outside the unit', '2e', true],
+    ['a Password Administrator', '06', true],
+    ['a Helpdesk Administrator', '07', true],
+    ['a User Administrator', '08', true],
+    ['a Groups Administrator', '1e', true],
+    ['a holder of Reports Reader and Groups Administrator', '21', true],
+    ['a Message Center Reader', '26', true],
+    ['a User Experience Success Manager', '2c', true],
+    ['a Global Administrator', '05', false],
+    ['a Privileged Authentication Administrator', '09', false],
+    ['a Privileged Role Administrator', '22', false],
+    ['an Authentication Administrator', '1d', false],
+    ['a Security Administrator', '0b', false],
+    ['a PIM-eligible Global Administrator', '0c', false],
+    ['a member of a role-assignable group', '0d', false],
+    ['a Helpdesk Administrator through a role-assignable group', '0e', false],
+    ['a member of a restricted-management administrative unit', '0f', false],
+  ];
+  for (const [who, nn, allowed] of userAdministratorTable) {
+    it(`${allowed ? 'lets' : 'refuses'} an app holding User Administrator tenant-wide ${allowed ? 'reset' : 'resetting'} ${who}`, async () => {
+      await h.setAppRoles(demo.botAppId, [{ roleDefinitionId: Role.UserAdministrator }]);
+      if (allowed) assert.equal(await resetBy(bot, nn), undefined);
+      else await expectRefused(resetBy(bot, nn));
+    });
+  }
+
+  it('lets an app holding Privileged Authentication Administrator reset a Global Administrator', async () => {
+    await h.setAppRoles(demo.botAppId, [{ roleDefinitionId: Role.PrivilegedAuthenticationAdministrator }]);
+    assert.equal(await resetBy(bot, '05'), undefined);
+  });
+
+  it('needs a tenant-wide read role before a service principal can use a unit-scoped role', async () => {
+    const unitScoped = {
+      roleDefinitionId: Role.UserAdministrator,
+      directoryScopeId: `/administrativeUnits/${demo.helpdeskServedUnitId}`,
+    };
+    await h.setAppRoles(demo.botAppId, [unitScoped]);
+    await expectRefused(resetBy(bot, '02'));
+    await h.setAppRoles(demo.botAppId, [unitScoped, { roleDefinitionId: Role.DirectoryReaders }]);
+    assert.equal(await resetBy(bot, '02'), undefined);
+  });
 
   it('refuses an app holding User-PasswordProfile.ReadWrite.All but no directory role', async () => {
     const noRole = h.graphClient(h.appCredential(demo.noRoleAppId, demo.noRoleSecret));

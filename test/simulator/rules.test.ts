@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { generateTemporaryPassword, isPasswordAcceptable } from '../../simulator/directory/passwordRules';
-import { mayResetPassword, type ResetTarget } from '../../simulator/directory/resetAuthorization';
+import {
+  mayResetPassword,
+  usableResetterRoles,
+  type ResetTarget,
+} from '../../simulator/directory/resetAuthorization';
 import { Role } from '../../simulator/directory/roles';
 
 const tenantWide = (roleDefinitionId: string): { roleDefinitionId: string; directoryScopeId: string } => ({
@@ -91,6 +95,30 @@ describe('simulator: who can reset passwords', () => {
     assert.equal(mayResetPassword([tenantWide(Role.GlobalAdministrator)], target), true);
   });
 
+  it('lets a role scoped to an administrative unit reset only members without an administrator role', () => {
+    const inUnit = (...roles: string[]): ResetTarget => ({
+      ...holding(...roles),
+      administrativeUnits: [{ id: 'au1', restricted: false }],
+    });
+    const scoped = (roleDefinitionId: string) => [
+      { roleDefinitionId, directoryScopeId: '/administrativeUnits/au1' },
+    ];
+    // admin-units-assign-roles: "apply only to non-administrator users when assigned with the scope of an
+    // administrative unit"; tenant-wide, User Administrator may reset a Helpdesk Administrator.
+    assert.equal(mayResetPassword(scoped(Role.UserAdministrator), inUnit()), true);
+    assert.equal(mayResetPassword(scoped(Role.UserAdministrator), inUnit(Role.HelpdeskAdministrator)), false);
+    assert.equal(mayResetPassword(scoped(Role.HelpdeskAdministrator), inUnit(Role.DirectoryReaders)), false);
+    assert.equal(
+      mayResetPassword([tenantWide(Role.UserAdministrator)], inUnit(Role.HelpdeskAdministrator)),
+      true,
+    );
+    // Its own row: Privileged Authentication Administrator "any user (admin or non-admin)".
+    assert.equal(
+      mayResetPassword(scoped(Role.PrivilegedAuthenticationAdministrator), inUnit(Role.GlobalAdministrator)),
+      true,
+    );
+  });
+
   it('refuses everyone on a Global Administrator inside a restricted unit (no AU-scoped role covers it)', () => {
     const target: ResetTarget = {
       ...holding(Role.GlobalAdministrator),
@@ -100,6 +128,51 @@ describe('simulator: who can reset passwords', () => {
       { roleDefinitionId: Role.HelpdeskAdministrator, directoryScopeId: '/administrativeUnits/au1' },
     ];
     assert.equal(mayResetPassword([...scoped, tenantWide(Role.GlobalAdministrator)], target), false);
+  });
+});
+
+describe('simulator: the roles a caller may use to change passwords', () => {
+  const unitScoped = (roleDefinitionId: string) => ({
+    roleDefinitionId,
+    directoryScopeId: '/administrativeUnits/au1',
+  });
+  const ids = (roles: { roleDefinitionId: string; directoryScopeId: string }[]): string[] =>
+    roles.map((r) => `${r.roleDefinitionId.slice(0, 8)}@${r.directoryScopeId}`);
+
+  it('lets a signed-in user use every active role', () => {
+    const roles = [tenantWide(Role.HelpdeskAdministrator), unitScoped(Role.PasswordAdministrator)];
+    assert.deepEqual(usableResetterRoles('user', roles, 'password'), roles);
+  });
+
+  it('needs at least User Administrator for an app-only password change, but not for revoking sessions', () => {
+    const roles = [
+      tenantWide(Role.HelpdeskAdministrator),
+      tenantWide(Role.PasswordAdministrator),
+      tenantWide(Role.AuthenticationAdministrator),
+      tenantWide(Role.UserAdministrator),
+      tenantWide(Role.PrivilegedAuthenticationAdministrator),
+      tenantWide(Role.GlobalAdministrator),
+    ];
+    assert.deepEqual(ids(usableResetterRoles('servicePrincipal', roles, 'password')), [
+      `${Role.UserAdministrator.slice(0, 8)}@/`,
+      `${Role.PrivilegedAuthenticationAdministrator.slice(0, 8)}@/`,
+      `${Role.GlobalAdministrator.slice(0, 8)}@/`,
+    ]);
+    assert.equal(usableResetterRoles('servicePrincipal', roles, 'sessions').length, roles.length);
+  });
+
+  it("ignores a service principal's unit-scoped role unless it also reads the directory tenant-wide", () => {
+    const scoped = unitScoped(Role.UserAdministrator);
+    assert.deepEqual(usableResetterRoles('servicePrincipal', [scoped], 'password'), []);
+    for (const reader of [Role.DirectoryReaders, Role.GlobalReader]) {
+      assert.deepEqual(usableResetterRoles('servicePrincipal', [scoped, tenantWide(reader)], 'password'), [
+        scoped,
+      ]);
+    }
+    assert.deepEqual(
+      usableResetterRoles('servicePrincipal', [scoped, unitScoped(Role.DirectoryReaders)], 'password'),
+      [],
+    );
   });
 });
 
