@@ -20,7 +20,7 @@ export const REQUIRED_GRAPH_PERMISSIONS: readonly RequiredGraphPermission[] = [
     name: 'User.Read.All',
     why:
       'find users and read the properties the rules need (`onPremisesSyncEnabled`, `identities`, ' +
-      '`isManagementRestricted`…)',
+      '`isManagementRestricted`…), and list their group memberships',
     broaderAlternatives: ['User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   },
   {
@@ -31,7 +31,9 @@ export const REQUIRED_GRAPH_PERMISSIONS: readonly RequiredGraphPermission[] = [
   },
   {
     name: 'RoleManagement.Read.Directory',
-    why: "read the agent's and the target's directory roles, active and PIM-eligible",
+    why:
+      "read the agent's and the target's directory roles (v1.0 `roleAssignments`) and, where the tenant has " +
+      'PIM, their eligible roles',
     broaderAlternatives: [
       'RoleManagement.Read.All',
       'RoleManagement.ReadWrite.Directory',
@@ -52,8 +54,9 @@ export const REQUIRED_GRAPH_PERMISSIONS: readonly RequiredGraphPermission[] = [
   {
     name: 'GroupMember.Read.All',
     why:
-      'read the groups a user belongs to in full: with `User.Read.All` alone Graph returns them with limited ' +
-      'information (no `isAssignableToRole`), and members of role-assignable groups are protected',
+      'see the groups in those lists and the role-assignable groups with their owners: with `User.Read.All` ' +
+      'alone Graph returns groups "with limited information" (id only), the bot cannot tell a role-assignable ' +
+      'group, and it refuses the reset. The least privileged permission that reads groups',
     broaderAlternatives: [
       'Group.Read.All',
       'GroupMember.ReadWrite.All',
@@ -65,8 +68,8 @@ export const REQUIRED_GRAPH_PERMISSIONS: readonly RequiredGraphPermission[] = [
   {
     name: 'AdministrativeUnit.Read.All',
     why:
-      'read the administrative units a user belongs to in full (restricted-management units protect their ' +
-      'members), for the same reason',
+      "tell whether the administrative unit a target's role is scoped to is a restricted management unit " +
+      '(only Privileged Authentication and Global Administrators may reset such users)',
     broaderAlternatives: [
       'AdministrativeUnit.ReadWrite.All',
       'Directory.Read.All',

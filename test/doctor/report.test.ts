@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { result } from '../../doctor/checks';
 import { permissionsMarkdown, renderTable, summary } from '../../doctor/report';
@@ -29,6 +31,14 @@ describe('the preflight report', () => {
       summary([result('a', 'blocking', '', 'f'), result('b', 'blocking', '', 'f')]),
       '2 blocking problems: the bot will not work until they are fixed.',
     );
+  });
+
+  it("keeps the README's permission table the one the preflight checks", () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const lines = new Set(readme.split('\n').map((line) => line.trim()));
+    for (const row of permissionsMarkdown().trimEnd().split('\n')) {
+      assert.ok(lines.has(row.trim()), `README.md lacks the row: ${row}`);
+    }
   });
 
   it('writes the README permission table from the list the preflight checks, one row each', () => {
