@@ -23,6 +23,7 @@ import {
   userSchema,
 } from './graphSchemas';
 import { encodePathSegment, encodeQueryValue, equals, startsWith } from './odata';
+import { budgetOptions, type RequestBudget } from './requestBudget';
 
 const AGENT_USER_TYPE = '#microsoft.graph.agentUser';
 const PREFIX_SEARCH_PROPERTIES = ['displayName', 'givenName', 'surname', 'userPrincipalName', 'mail'];
@@ -40,7 +41,11 @@ const EVENTUAL_CONSISTENCY: HeaderMap = { ConsistencyLevel: 'eventual' };
  * `AgentFacingError`; every answer is validated before use.
  */
 export class GraphDirectory implements Directory {
-  constructor(private readonly client: Client) {}
+  /** @param budget holds every request to one time budget, retries included (one card click's). */
+  constructor(
+    private readonly client: Client,
+    private readonly budget?: RequestBudget,
+  ) {}
 
   async findUsers(query: string, limit: number): Promise<UserSearchResult> {
     const text = normalizeSearchText(query);
@@ -79,8 +84,7 @@ export class GraphDirectory implements Directory {
     assertUserKey(id);
     const action = 'look up the user';
     return this.call(action, async () => {
-      const body: unknown = await this.client
-        .api(`/users/${encodePathSegment(id)}`)
+      const body: unknown = await this.api(`/users/${encodePathSegment(id)}`)
         .select([...USER_SELECT])
         .get();
       const { odataType, user } = parse(userSchema, body, action);
@@ -108,8 +112,7 @@ export class GraphDirectory implements Directory {
       const [active, eligible] = await Promise.all([
         // beta only; it includes roles held through groups, and answers 404 without ConsistencyLevel.
         this.readAllPages(
-          this.client
-            .api('/roleManagement/directory/transitiveRoleAssignments')
+          this.api('/roleManagement/directory/transitiveRoleAssignments')
             .version('beta')
             .headers(EVENTUAL_CONSISTENCY)
             .count(true)
@@ -119,7 +122,7 @@ export class GraphDirectory implements Directory {
           EVENTUAL_CONSISTENCY,
         ),
         this.readAllPages(
-          this.client.api('/roleManagement/directory/roleEligibilityScheduleInstances').filter(filter),
+          this.api('/roleManagement/directory/roleEligibilityScheduleInstances').filter(filter),
           roleRowSchema,
           action,
         ),
@@ -143,13 +146,13 @@ export class GraphDirectory implements Directory {
     return this.call(action, async () => {
       const [memberOf, owned] = await Promise.all([
         this.readAllPages(
-          this.client.api(`/users/${user}/transitiveMemberOf`).select(select),
+          this.api(`/users/${user}/transitiveMemberOf`).select(select),
           memberOfSchema,
           action,
         ),
         // Cast to groups: owned objects also include applications and service principals.
         this.readAllPages(
-          this.client.api(`/users/${user}/ownedObjects/microsoft.graph.group`).select(select),
+          this.api(`/users/${user}/ownedObjects/microsoft.graph.group`).select(select),
           memberOfSchema,
           action,
         ),
@@ -169,7 +172,7 @@ export class GraphDirectory implements Directory {
     const action = 'read the domain settings';
     return this.call(action, async () => {
       try {
-        const body: unknown = await this.client.api(`/domains/${encodePathSegment(name)}`).get();
+        const body: unknown = await this.api(`/domains/${encodePathSegment(name)}`).get();
         return parse(domainSchema, body, action);
       } catch (error) {
         if (isNotFound(error)) {
@@ -187,7 +190,7 @@ export class GraphDirectory implements Directory {
   ): Promise<void> {
     assertObjectId(userId);
     await this.call('reset the password', async () => {
-      await this.client.api(`/users/${encodePathSegment(userId)}`).patch({
+      await this.api(`/users/${encodePathSegment(userId)}`).patch({
         passwordProfile: {
           password: temporaryPassword,
           forceChangePasswordNextSignIn: true,
@@ -202,7 +205,7 @@ export class GraphDirectory implements Directory {
     // Graph answers 200 {"value": true} (a documented service quirk) where 204 is meant: any 2xx is success,
     // and the body is not read.
     await this.call('sign the user out of their sessions', async () => {
-      await this.client.api(`/users/${encodePathSegment(userId)}/revokeSignInSessions`).post(undefined);
+      await this.api(`/users/${encodePathSegment(userId)}/revokeSignInSessions`).post(undefined);
     });
   }
 
@@ -211,8 +214,7 @@ export class GraphDirectory implements Directory {
     top: number,
     action: string,
   ): Promise<{ users: DirectoryUser[]; hasMore: boolean }> {
-    const body: unknown = await this.client
-      .api('/users')
+    const body: unknown = await this.api('/users')
       .select([...USER_SELECT])
       .filter(encodeQueryValue(filter))
       .top(top)
@@ -243,8 +245,13 @@ export class GraphDirectory implements Directory {
       if (pages >= MAX_PAGES || !nextLink.startsWith('https://')) {
         throw malformedGraphResponse(action);
       }
-      body = await this.client.api(nextLink).headers(headers).get();
+      body = await this.api(nextLink).headers(headers).get();
     }
+  }
+
+  private api(path: string): GraphRequest {
+    const request = this.client.api(path);
+    return this.budget ? request.middlewareOptions(budgetOptions(this.budget)) : request;
   }
 
   private async call<T>(action: string, work: () => Promise<T>): Promise<T> {
