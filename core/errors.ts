@@ -11,6 +11,8 @@ export type AgentFacingErrorKind =
   | 'OnPremisesMastered'
   | 'Throttled'
   | 'GraphUnavailable'
+  /** The click's time ran out before the password change could start. */
+  | 'TimedOut'
   | 'BadInput';
 
 export interface AgentFacingErrorOptions {
