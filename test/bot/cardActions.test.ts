@@ -41,6 +41,7 @@ describe('card actions', () => {
   let background: BackgroundWork;
   let adapter: TestAdapter;
   let channelAdapter: TestAdapter;
+  let storage: MemoryStorage;
 
   beforeEach(() => {
     directory = FakeDirectory.withDemoPeople();
@@ -49,13 +50,18 @@ describe('card actions', () => {
       [ROLE.passwordAdministrator],
     );
     audit = [];
-    const storage = new MemoryStorage();
+    storage = new MemoryStorage();
     deps = {
       directory,
       pendingActions: new PendingActions(new KeyValuePendingActionStore(storage)),
       settings: { passwordWritebackEnabled: false },
       audit: { record: (event) => audit.push(event) },
     };
+    wire(20_000);
+  });
+
+  /** The bot, with a Reset password click given `clickBudgetMs`. */
+  function wire(clickBudgetMs: number): void {
     const logger = pino({ level: 'silent' });
     proactive = new FakeProactiveAdapter();
     readRequester = teamsRequesters(proactive, '', logger);
@@ -68,14 +74,14 @@ describe('card actions', () => {
         readRequester,
         originCards: new OriginCards(proactive, '', logger),
         background,
-        clickBudgetMs: 20_000,
+        clickBudgetMs,
         logger,
       }),
       logger,
     );
     adapter = new TestAdapter((context) => bot.run(context), personalChatWith(ALEX));
     channelAdapter = new TestAdapter((context) => bot.run(context));
-  });
+  }
 
   /** An activity from Alex in the Helpdesk channel, as Teams addresses it. */
   function inChannel(activity: Partial<Activity>): Partial<Activity> {
@@ -237,6 +243,34 @@ describe('card actions', () => {
     await background.idle();
     assert.equal(directory.passwordChanges.length, 1);
     assert.match(JSON.stringify(outcomeCard()), /Password reset for Megan Bowen/);
+  });
+
+  it('reports the outcome as it stands when the click runs out of time: unknown, and no password sent', async () => {
+    wire(400);
+    const resetId = await pendingResetOf(IDS.megan);
+    directory.resetPassword = () => new Promise(() => undefined);
+    const started = Date.now();
+    await click('confirmReset', { resetId });
+    assert.ok(Date.now() - started < 1_000, 'the card is updated within the budget');
+    const outcome = JSON.stringify(outcomeCard());
+    assert.match(outcome, /could not confirm whether the password of Megan Bowen was reset/);
+    assert.match(outcome, /did not finish within 1 seconds/);
+    assert.equal(sent().length, 0, 'no password sent');
+  });
+
+  it('changes nothing when the checks before the reset use up the time', async () => {
+    wire(2_000);
+    const resetId = await pendingResetOf(IDS.megan);
+    const roles = directory.getRoleAssignments.bind(directory);
+    directory.getRoleAssignments = async (id) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      return roles(id);
+    };
+    await click('confirmReset', { resetId });
+    assert.equal(directory.passwordChanges.length, 0);
+    const outcome = JSON.stringify(outcomeCard());
+    assert.match(outcome, /was not reset/);
+    assert.match(outcome, /stopped before changing the password/);
   });
 
   it('resets nothing, and says how to fix it, when the 1:1 chat cannot be opened just before the reset', async () => {

@@ -37,7 +37,7 @@ describe('end to end over HTTP: a Reset password click against a slow, throttlin
 
   it('answers the click in under 2 s and updates the card within the budget when the reset gets 429 Retry-After: 60', async () => {
     const resetId = await bot.confirmationFor(bot.personal('reset meganb@contoso.com'));
-    await bot.simulatorControl('PUT', '/_sim/latency', { ms: 400 });
+    await bot.simulatorControl('PUT', '/_sim/latency', { ms: 800 });
     await throttleTheReset(60);
 
     const clickedAt = Date.now();
