@@ -63,8 +63,16 @@ export interface CardActionServices {
   background: BackgroundWork;
   /** `CLICK_BUDGET_SECONDS`: the most a reset click may take before its card shows the outcome. */
   clickBudgetMs: number;
+  /**
+   * How long the click's own answer ("Resetting…") is given to reach the clicker before the card is
+   * replaced (default 1 s): the replacement must not overtake it, or the clicker's view would keep
+   * "Resetting…".
+   */
+  answerLeadMs?: number;
   logger: Logger;
 }
+
+const DEFAULT_ANSWER_LEAD_MS = 1_000;
 
 export class CardActionHandler {
   private readonly logger: Logger;
@@ -173,6 +181,8 @@ export class CardActionHandler {
     } catch (error) {
       outcomeCard = this.internalError(error, CardVerbs.confirmReset);
     }
+    const lead = budget.startedAt + (this.services.answerLeadMs ?? DEFAULT_ANSWER_LEAD_MS) - Date.now();
+    if (lead > 0) await new Promise((resolve) => setTimeout(resolve, lead));
     await this.services.originCards.replace(card.origin, card.activityId, outcomeCard);
   }
 

@@ -27,7 +27,8 @@ export class ClickBudget {
 
   private constructor(
     readonly totalMs: number,
-    startedAt: number,
+    /** When the click arrived, in milliseconds since the epoch. */
+    readonly startedAt: number,
   ) {
     const afterDirectoryMs = Math.min(5_000, totalMs / 4);
     const cardUpdateMs = Math.min(1_000, totalMs / 10);

@@ -61,7 +61,7 @@ describe('card actions', () => {
   });
 
   /** The bot, with a Reset password click given `clickBudgetMs`. */
-  function wire(clickBudgetMs: number): void {
+  function wire(clickBudgetMs: number, answerLeadMs = 0): void {
     const logger = pino({ level: 'silent' });
     proactive = new FakeProactiveAdapter();
     readRequester = teamsRequesters(proactive, '', logger);
@@ -75,6 +75,7 @@ describe('card actions', () => {
         originCards: new OriginCards(proactive, '', logger),
         background,
         clickBudgetMs,
+        answerLeadMs,
         logger,
       }),
       logger,
