@@ -6,8 +6,11 @@ import type { Requester } from '../core/resets';
  * in; the values are still checked for type, as every payload is hostile until shown otherwise.
  */
 
+/** Who a requester is, without the way to reach them (`requesters.ts` adds their private chat). */
+export type RequesterIdentity = Omit<Requester, 'privateChat'>;
+
 /** The person asking, by Entra object id (`from.aadObjectId`); the name is for display only. */
-export function requesterOf(context: TurnContext): Requester {
+export function requesterOf(context: TurnContext): RequesterIdentity {
   const from = context.activity.from as { aadObjectId?: unknown; name?: unknown } | undefined;
   const aadObjectId = typeof from?.aadObjectId === 'string' ? from.aadObjectId : undefined;
   const name = typeof from?.name === 'string' ? from.name.trim() : '';

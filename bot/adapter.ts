@@ -1,6 +1,7 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
 import type { BotConfig } from './config';
+import { describeError, stackFramesOf } from './errorShape';
 import type { Logger } from './logger';
 
 /** The Bot Framework adapter, authenticated with the bot's own app registration unless switched off. */
@@ -19,18 +20,22 @@ export function createAdapter(config: BotConfig, logger: Logger): CloudAdapter {
   const adapter = new CloudAdapter(authentication);
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    // Errors here are unexpected (connector, storage, a bug). Our errors never carry a password, and the
-    // reply names only a reference the log line shares, never the error's own text.
+    // Errors here are unexpected (connector, storage, a bug). A connector error's message, details and body
+    // may echo what was posted, a temporary password included: only the error's shape is logged, and the
+    // reply names only a reference the log line shares.
     const reference = randomUUID();
     logger.error(
       {
         reference,
-        error: { name: error.name, message: error.message, stack: error.stack },
+        error: { ...describeError(error), stack: stackFramesOf(error) },
         activityType: context.activity.type,
       },
       'unhandled error in a turn',
     );
-    if (context.activity.type === 'invoke') return;
+    // Only a message gets an apology, in its own conversation. An invoke's card says what happened, and an
+    // event is a turn the bot started itself (a proactive message), whose conversation may not be the one
+    // the person is looking at.
+    if (context.activity.type !== 'message') return;
     await context
       .sendActivity(
         `Sorry, something went wrong on my side. If a reset was in progress, its card shows what happened. Reference: ${reference}`,

@@ -7,15 +7,17 @@ import { ResetPasswordDialog } from '../dialogs/resetPasswordDialog';
 import { createGraphClient } from '../graph/graphClient';
 import { GraphDirectory } from '../graph/graphDirectory';
 import { KeyValuePendingActionStore } from '../storage/keyValuePendingActionStore';
-import { requesterOf } from './activity';
 import { createAdapter } from './adapter';
+import { BackgroundWork } from './backgroundWork';
 import { LoggerAuditLog } from './auditLog';
 import { CardActionHandler } from './cardActions';
+import type { WorkBudget } from './clickBudget';
 import type { BotConfig } from './config';
 import { PerUserConversationState } from './conversationState';
 import { HelpdeskBot } from './helpdeskBot';
 import { createLogger, type Logger } from './logger';
-import { TeamsPrivateDelivery } from './privateDelivery';
+import { OriginCards } from './originCards';
+import { teamsRequesters } from './requesters';
 import { createHttpServer } from './server';
 import { TenantGuard } from './tenantGuard';
 
@@ -31,18 +33,18 @@ export interface BotApp {
   logger: Logger;
   /** Starts listening; resolves to the base URL, e.g. http://127.0.0.1:3978. */
   listen(port?: number): Promise<string>;
+  /** Stops listening, then waits for work still running after its turn (a reset after its click). */
   close(): Promise<void>;
+  /** Resolves when no work is running after its turn. */
+  idle(): Promise<void>;
 }
 
 /** Wires the bot from its configuration. The composition root: nothing else constructs collaborators. */
 export function createBotApp(config: BotConfig, options: BotAppOptions = {}): BotApp {
   const logger = createLogger(config.logLevel, options.logDestination);
   const storage = options.storage ?? new MemoryStorage();
-  const directory =
-    options.directory ??
-    new GraphDirectory(createGraphClient(config.graph), {
-      info: (message) => logger.info({ component: 'directory' }, message),
-    });
+  const directoryWithin = directories(config, logger, options.directory);
+  const directory = directoryWithin();
   const deps: ResetDependencies = {
     directory,
     pendingActions: new PendingActions(new KeyValuePendingActionStore(storage)),
@@ -52,11 +54,20 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
 
   const adapter = createAdapter(config, logger);
   adapter.use(new TenantGuard(config.tenantId, logger));
-  const delivery = new TeamsPrivateDelivery(config.botAuthentication?.appId ?? '');
+  const botAppId = config.botAuthentication?.appId ?? '';
+  const readRequester = teamsRequesters(adapter, botAppId, logger);
+  const background = new BackgroundWork(logger);
   const bot = new HelpdeskBot(
     new PerUserConversationState(storage),
-    new ResetPasswordDialog(deps, requesterOf, logger),
-    new CardActionHandler(deps, delivery, logger),
+    new ResetPasswordDialog(deps, (context) => readRequester(context), logger),
+    new CardActionHandler(deps, {
+      directoryWithin,
+      readRequester,
+      originCards: new OriginCards(adapter, botAppId, logger),
+      background,
+      clickBudgetMs: config.clickBudgetMs,
+      logger,
+    }),
     logger,
   );
   const server = createHttpServer(adapter, bot, logger);
@@ -71,9 +82,33 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
           resolve(`http://127.0.0.1:${address.port}`);
         });
       }),
-    close: () =>
-      new Promise<void>((resolve) => {
+    // Resets already answered with "Resetting…" finish and update their cards before the bot stops.
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
-      }),
+      });
+      await background.idle();
+    },
+    idle: () => background.idle(),
   };
+}
+
+/** The directory, and the same held to a time budget (one per click): Graph's, unless tests bring their own. */
+function directories(
+  config: BotConfig,
+  logger: Logger,
+  injected?: Directory,
+): (budget?: WorkBudget) => Directory {
+  if (injected) return () => injected;
+  const client = createGraphClient(config.graph);
+  // One notice sink for every directory instance (one per click), so each notice is logged once.
+  const noticed = new Set<string>();
+  const notices = {
+    info: (message: string) => {
+      if (noticed.has(message)) return;
+      noticed.add(message);
+      logger.info({ component: 'directory' }, message);
+    },
+  };
+  return (budget) => new GraphDirectory(client, notices, budget);
 }

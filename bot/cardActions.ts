@@ -2,6 +2,7 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   CardFactory,
+  type ConversationReference,
   MessageFactory,
   type TurnContext,
 } from 'botbuilder';
@@ -9,26 +10,36 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   type AdaptiveCardJson,
-  buildProblemCard,
-  buildTemporaryPasswordCard,
   CardVerbs,
   cancelledCard,
+  internalErrorCard,
   preparationCard,
   rejectionMessage,
   resetOutcomeCard,
+  resettingCard,
+  unfinishedResetCard,
 } from '../cards';
+import type { Directory } from '../core/directory';
 import { isGuid } from '../core/directoryIds';
-import { isPendingActionId } from '../core/pendingActions';
+import { isPendingActionId, type PendingReset } from '../core/pendingActions';
 import {
   cancelReset,
-  confirmReset,
-  type PasswordCourier,
+  claimReset,
+  type CompletedReset,
+  completeReset,
   pickUser,
+  type Requester,
   type ResetDependencies,
+  type ResetOptions,
 } from '../core/resets';
 import { requesterOf } from './activity';
+import type { BackgroundWork } from './backgroundWork';
+import { ClickBudget, INVOKE_ANSWER_BUDGET_MS, type WorkBudget } from './clickBudget';
+import { describeError, stackFramesOf } from './errorShape';
 import type { Logger } from './logger';
-import type { PrivateDelivery } from './privateDelivery';
+import type { OriginCards } from './originCards';
+import { originOf } from './proactive';
+import type { ReadRequester } from './requesters';
 
 /**
  * Clicks on our cards (Universal Actions, `adaptiveCard/action`). The card's data is only a key into
@@ -42,12 +53,36 @@ const selectUserData = z.object({ selectionId: pendingId, userId: z.string().ref
 const confirmResetData = z.object({ resetId: pendingId, revokeSessions: toggle, requireMfa: toggle });
 const cancelResetData = z.object({ resetId: pendingId });
 
+/** What the card actions work with besides the use cases' dependencies. */
+export interface CardActionServices {
+  /** The directory held to a time budget: every request of one click, retries included, ends within it. */
+  directoryWithin(budget: WorkBudget): Directory;
+  readRequester: ReadRequester;
+  /** Replaces a card after its click's turn has ended. */
+  originCards: Pick<OriginCards, 'replace'>;
+  background: BackgroundWork;
+  /** `CLICK_BUDGET_SECONDS`: the most a reset click may take before its card shows the outcome. */
+  clickBudgetMs: number;
+  /**
+   * How long the click's own answer ("Resetting…") is given to reach the clicker before the card is
+   * replaced (default 1 s): the replacement must not overtake it, or the clicker's view would keep
+   * "Resetting…".
+   */
+  answerLeadMs?: number;
+  logger: Logger;
+}
+
+const DEFAULT_ANSWER_LEAD_MS = 1_000;
+
 export class CardActionHandler {
+  private readonly logger: Logger;
+
   constructor(
     private readonly deps: ResetDependencies,
-    private readonly delivery: PrivateDelivery,
-    private readonly logger: Logger,
-  ) {}
+    private readonly services: CardActionServices,
+  ) {
+    this.logger = services.logger;
+  }
 
   async handle(
     context: TurnContext,
@@ -66,18 +101,7 @@ export class CardActionHandler {
           return this.invalid(context, `unknown verb`);
       }
     } catch (error) {
-      // The use cases return every expected failure; this is a bug or a storage outage, not Graph's doing.
-      const reference = randomUUID();
-      this.logger.error({ verb, reference, error: describeError(error) }, 'card action failed unexpectedly');
-      return cardResponse(
-        buildProblemCard({
-          title: 'Something went wrong on my side',
-          message: `I could not complete this action because of an internal error (reference ${reference}).`,
-          nextStep:
-            "If you had clicked Reset password, check the user's last password change in the Microsoft Entra " +
-            'admin center before asking again. If it keeps happening, give the reference to the team that runs this bot.',
-        }),
-      );
+      return cardResponse(this.internalError(error, verb));
     }
   }
 
@@ -85,67 +109,81 @@ export class CardActionHandler {
   private async selectUser(context: TurnContext, data: unknown): Promise<AdaptiveCardInvokeResponse> {
     const parsed = selectUserData.safeParse(data);
     if (!parsed.success) return this.invalid(context, 'malformed selectUser data');
-    const requester = requesterOf(context);
+    // Answered in the invoke itself, so within Teams' wait, whatever Graph's Retry-After says.
+    const budget = ClickBudget.start(Math.min(this.services.clickBudgetMs, INVOKE_ANSWER_BUDGET_MS));
+    const requester = this.services.readRequester(context, budget.final);
     const result = await pickUser(
       requester,
       parsed.data.selectionId,
       parsed.data.userId,
       context.activity.conversation.id,
-      this.deps,
+      this.withinBudget(budget),
     );
     if (result.kind === 'rejected') return messageResponse(rejectionMessage(result.reason));
     if (result.kind === 'failed') this.logFailure(result.error, `card: ${result.doing}`);
     return cardResponse(preparationCard(result, requester.name));
   }
 
-  /** Reset password: reset, then send the password privately and replace the card with the outcome. */
+  /**
+   * Reset password: claimed at once (a second click is "already used"), answered with "Resetting…" well
+   * within Teams' wait, then finished in the background and shown by replacing the card.
+   */
   private async confirm(context: TurnContext, data: unknown): Promise<AdaptiveCardInvokeResponse> {
     const parsed = confirmResetData.safeParse(data);
     if (!parsed.success) return this.invalid(context, 'malformed confirmReset data');
-    const options = {
+    const options: ResetOptions = {
       // Revoking sessions is the safe default: a missing value means the card's default, on.
       revokeSessions: parsed.data.revokeSessions !== 'false',
       requireMfa: parsed.data.requireMfa === 'true',
     };
-    const courier: PasswordCourier = async (temporaryPassword, pending, requireMfa) => {
-      const card = buildTemporaryPasswordCard({
-        targetDisplayName: pending.targetDisplayName,
-        targetUserPrincipalName: pending.targetUserPrincipalName,
-        temporaryPassword,
-        requireMfa,
-      });
-      try {
-        await this.delivery.sendToRequester(
-          context,
-          MessageFactory.attachment(CardFactory.adaptiveCard(card)),
-        );
-      } catch (error) {
-        // The error comes from the connector and never contains the card; log its shape only.
-        this.logger.error(
-          { error: describeError(error) },
-          'could not deliver the temporary password privately',
-        );
-        throw error;
-      }
-    };
-    const outcome = await confirmReset(
-      requesterOf(context),
-      parsed.data.resetId,
-      options,
-      courier,
-      this.deps,
+    const budget = ClickBudget.start(this.services.clickBudgetMs);
+    const requester = this.services.readRequester(context, budget.final);
+    const claim = await claimReset(requester, parsed.data.resetId, this.deps);
+    if (claim.kind === 'rejected') return messageResponse(rejectionMessage(claim.reason));
+
+    // The turn ends with this answer: what comes later reaches the conversation by reference.
+    const card = { origin: originOf(context), activityId: context.activity.replyToId };
+    this.services.background.start('reset', () =>
+      this.finishReset(requester, claim.pending, options, budget, card),
     );
-    if (outcome.kind === 'rejected') return messageResponse(rejectionMessage(outcome.reason));
-    if (outcome.kind === 'failed') this.logFailure(outcome.error, 'reset failed');
-    if (outcome.kind === 'done' && outcome.sessions === 'failed') {
-      this.logger.warn(
-        { kind: outcome.sessionsError?.kind, graphRequestId: outcome.sessionsError?.requestId },
-        'password reset, but signing the user out of their sessions failed',
+    return cardResponse(resettingCard(claim.pending, budget.totalMs / 1000));
+  }
+
+  /** The reset itself, after the click was answered; its outcome replaces the card, in time. */
+  private async finishReset(
+    requester: Requester,
+    pending: PendingReset,
+    options: ResetOptions,
+    budget: ClickBudget,
+    card: { origin: Partial<ConversationReference>; activityId: string | undefined },
+  ): Promise<void> {
+    let outcomeCard: AdaptiveCardJson;
+    try {
+      const work = completeReset(
+        requester,
+        pending,
+        options,
+        this.withinBudget(budget),
+        budget.directory.signal,
       );
+      const outcome = await budget.race(work);
+      if (outcome === undefined) {
+        this.logger.error({ budgetMs: budget.totalMs }, 'the reset did not finish within the click budget');
+        work.then(
+          (late) => this.logger.warn({ kind: late.kind }, 'a reset finished after its card was updated'),
+          (error: unknown) => this.internalError(error, CardVerbs.confirmReset),
+        );
+        outcomeCard = unfinishedResetCard(pending, budget.totalMs / 1000);
+      } else {
+        this.logOutcome(outcome);
+        outcomeCard = resetOutcomeCard(outcome);
+      }
+    } catch (error) {
+      outcomeCard = this.internalError(error, CardVerbs.confirmReset);
     }
-    const card = resetOutcomeCard(outcome);
-    await this.replaceCardForEveryone(context, card);
-    return cardResponse(card);
+    const lead = budget.startedAt + (this.services.answerLeadMs ?? DEFAULT_ANSWER_LEAD_MS) - Date.now();
+    if (lead > 0) await new Promise((resolve) => setTimeout(resolve, lead));
+    await this.services.originCards.replace(card.origin, card.activityId, outcomeCard);
   }
 
   /** Cancel: nothing changes in the directory; the card says so. */
@@ -180,8 +218,33 @@ export class CardActionHandler {
     }
   }
 
+  /** The use cases' dependencies for one click: its directory requests end within the click's budget. */
+  private withinBudget(budget: ClickBudget): ResetDependencies {
+    return { ...this.deps, directory: this.services.directoryWithin(budget.directory) };
+  }
+
+  private logOutcome(outcome: CompletedReset): void {
+    if (outcome.kind === 'failed') this.logFailure(outcome.error, 'reset failed');
+    if (outcome.kind === 'done' && outcome.sessions === 'failed') {
+      this.logger.warn(
+        { kind: outcome.sessionsError?.kind, graphRequestId: outcome.sessionsError?.requestId },
+        'password reset, but signing the user out of their sessions failed',
+      );
+    }
+  }
+
   private logFailure(error: { kind: string; requestId?: string }, message: string): void {
     this.logger.warn({ kind: error.kind, graphRequestId: error.requestId }, message);
+  }
+
+  /** The use cases return every expected failure; this is a bug or a storage outage, not Graph's doing. */
+  private internalError(error: unknown, verb: string): AdaptiveCardJson {
+    const reference = randomUUID();
+    this.logger.error(
+      { verb, reference, error: { ...describeError(error), stack: stackFramesOf(error) } },
+      'card action failed unexpectedly',
+    );
+    return internalErrorCard(reference);
   }
 
   private invalid(context: TurnContext, why: string): AdaptiveCardInvokeResponse {
@@ -208,10 +271,4 @@ function messageResponse(text: string): AdaptiveCardInvokeResponse {
     type: 'application/vnd.microsoft.activity.message',
     value: text as unknown as Record<string, unknown>,
   };
-}
-
-export function describeError(error: unknown): { name?: string; code?: unknown; statusCode?: unknown } {
-  if (typeof error !== 'object' || error === null) return {};
-  const { name, code, statusCode } = error as { name?: string; code?: unknown; statusCode?: unknown };
-  return { name, code, statusCode };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isGuid } from '../core/directoryIds';
 import { PUBLIC_CLOUD_AUTHORITY, PUBLIC_CLOUD_GRAPH } from '../graph/clouds';
 import type { GraphConnectionConfig } from '../graph/graphClient';
+import { DEFAULT_CLICK_BUDGET_MS } from './clickBudget';
 
 /**
  * The bot's configuration, read from the environment (and an optional `.env`). Names are the ones the
@@ -19,6 +20,11 @@ export interface BotConfig {
   passwordWritebackEnabled: boolean;
   /** `LOG_LEVEL` (default info). */
   logLevel: LogLevel;
+  /**
+   * `CLICK_BUDGET_SECONDS`: the most a Reset password click may take, Graph's retries and their waits
+   * included, before its card shows the outcome as it stands (default 20).
+   */
+  clickBudgetMs: number;
 }
 
 export interface BotAuthenticationConfig {
@@ -104,6 +110,13 @@ const environmentSchema = z
         .min(1, 'GRAPH_TIMEOUT_SECONDS must be between 1 and 120')
         .max(120, 'GRAPH_TIMEOUT_SECONDS must be between 1 and 120')
         .default(10),
+    ),
+    CLICK_BUDGET_SECONDS: optionalText.pipe(
+      z.coerce
+        .number({ invalid_type_error: 'CLICK_BUDGET_SECONDS must be a number' })
+        .min(5, 'CLICK_BUDGET_SECONDS must be between 5 and 120')
+        .max(120, 'CLICK_BUDGET_SECONDS must be between 5 and 120')
+        .default(DEFAULT_CLICK_BUDGET_MS / 1000),
     ),
     PASSWORD_WRITEBACK_ENABLED: optionalText.pipe(
       flag('PASSWORD_WRITEBACK_ENABLED').optional().default('false'),
@@ -196,5 +209,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv): BotConfig {
     },
     passwordWritebackEnabled: env.PASSWORD_WRITEBACK_ENABLED,
     logLevel: env.LOG_LEVEL,
+    clickBudgetMs: env.CLICK_BUDGET_SECONDS * 1000,
   };
 }

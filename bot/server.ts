@@ -1,5 +1,6 @@
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import restify from 'restify';
+import { describeError } from './errorShape';
 import type { Logger } from './logger';
 
 /** The HTTP front door: Bot Framework activities on /api/messages and a health probe. */
@@ -27,10 +28,8 @@ export function createHttpServer(
   server.on(
     'restifyError',
     (req: restify.Request, _res: restify.Response, error: Error, callback: () => void) => {
-      logger.warn(
-        { path: req.path(), error: { name: error.name, message: error.message } },
-        'request rejected',
-      );
+      // The message of a parse error quotes the body it could not parse: log the error's shape only.
+      logger.warn({ path: req.path(), error: describeError(error) }, 'request rejected');
       callback();
     },
   );

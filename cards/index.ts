@@ -6,5 +6,7 @@ export { buildResetDoneCard } from './resetDoneCard';
 export { buildResetCancelledCard } from './resetCancelledCard';
 export { buildTemporaryPasswordCard } from './temporaryPasswordCard';
 export { buildProblemCard } from './problemCard';
+export { buildResettingCard, type ResettingInput } from './resettingCard';
 export { buildHelpCard } from './helpCard';
 export * from './presenters';
+export * from './backgroundResetPresenters';

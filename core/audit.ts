@@ -1,4 +1,5 @@
 import type { PasswordDeliveryOutcome, SessionsOutcome } from './resets/afterReset';
+import type { UnreachableReason } from './resets/privateChat';
 
 /**
  * One record per decision the bot takes on someone's password, for the security team. Entra's own audit
@@ -19,6 +20,8 @@ export interface AuditEvent {
   /** Why signing the user out failed, with Graph's request-id, when it did. */
   sessionsFailure?: { reason: string; graphRequestId?: string };
   passwordDelivery?: PasswordDeliveryOutcome;
+  /** Why the requester's private chat could not be reached, when that refused the reset. */
+  privateChat?: UnreachableReason;
   requireMfa?: boolean;
   conversationType?: string;
 }

@@ -13,6 +13,8 @@ export type AgentFacingErrorKind =
   | 'GraphUnavailable'
   /** The bot's app registration lacks a Microsoft Graph permission (consent), so it cannot check or act. */
   | 'MissingPermission'
+  /** The click's time ran out before the password change could start. */
+  | 'TimedOut'
   | 'BadInput';
 
 export interface AgentFacingErrorOptions {

@@ -31,6 +31,7 @@ import {
   userSchema,
 } from './graphSchemas';
 import { encodePathSegment, encodeQueryValue, equals, isIn, startsWith } from './odata';
+import { budgetOptions, type RequestBudget } from './requestBudget';
 
 const AGENT_USER_TYPE = '#microsoft.graph.agentUser';
 const PREFIX_SEARCH_PROPERTIES = ['displayName', 'givenName', 'surname', 'userPrincipalName', 'mail'];
@@ -85,9 +86,14 @@ const SILENT: DirectoryNotices = { info: () => undefined };
 export class GraphDirectory implements Directory {
   private pimUnavailableNoticed = false;
 
+  /**
+   * @param notices where the adapter reports what an operator should know (once), e.g. a tenant without PIM.
+   * @param budget holds every request to one time budget, retries included (one card click's).
+   */
   constructor(
     private readonly client: Client,
     private readonly notices: DirectoryNotices = SILENT,
+    private readonly budget?: RequestBudget,
   ) {}
 
   async findUsers(query: string, limit: number): Promise<UserSearchResult> {
@@ -127,8 +133,7 @@ export class GraphDirectory implements Directory {
     assertUserKey(id);
     const action = CALLS.readUser.action;
     return this.call(CALLS.readUser, async () => {
-      const body: unknown = await this.client
-        .api(`/users/${encodePathSegment(id)}`)
+      const body: unknown = await this.api(`/users/${encodePathSegment(id)}`)
         .select([...USER_SELECT])
         .get();
       const { odataType, user } = parse(userSchema, body, action);
@@ -179,8 +184,7 @@ export class GraphDirectory implements Directory {
     return this.call(CALLS.readUnit, async () => {
       let body: unknown;
       try {
-        body = await this.client
-          .api(`/directory/administrativeUnits/${encodePathSegment(id)}`)
+        body = await this.api(`/directory/administrativeUnits/${encodePathSegment(id)}`)
           .select(['id', 'displayName', 'isMemberManagementRestricted'])
           .get();
       } catch (error) {
@@ -211,7 +215,7 @@ export class GraphDirectory implements Directory {
     const action = CALLS.readDomain.action;
     return this.call(CALLS.readDomain, async () => {
       try {
-        const body: unknown = await this.client.api(`/domains/${encodePathSegment(name)}`).get();
+        const body: unknown = await this.api(`/domains/${encodePathSegment(name)}`).get();
         return parse(domainSchema, body, action);
       } catch (error) {
         if (isNotFound(error)) {
@@ -229,7 +233,7 @@ export class GraphDirectory implements Directory {
   ): Promise<void> {
     assertObjectId(userId);
     await this.call(CALLS.resetPassword, async () => {
-      await this.client.api(`/users/${encodePathSegment(userId)}`).patch({
+      await this.api(`/users/${encodePathSegment(userId)}`).patch({
         passwordProfile: {
           password: temporaryPassword,
           forceChangePasswordNextSignIn: true,
@@ -244,7 +248,7 @@ export class GraphDirectory implements Directory {
     // Graph answers 200 {"value": true} (a documented service quirk) where 204 is meant: any 2xx is success,
     // and the body is not read.
     await this.call(CALLS.revokeSessions, async () => {
-      await this.client.api(`/users/${encodePathSegment(userId)}/revokeSignInSessions`).post(undefined);
+      await this.api(`/users/${encodePathSegment(userId)}/revokeSignInSessions`).post(undefined);
     });
   }
 
@@ -253,8 +257,7 @@ export class GraphDirectory implements Directory {
     top: number,
     action: string,
   ): Promise<{ users: DirectoryUser[]; hasMore: boolean }> {
-    const body: unknown = await this.client
-      .api('/users')
+    const body: unknown = await this.api('/users')
       .select([...USER_SELECT])
       .filter(encodeQueryValue(filter))
       .top(top)
@@ -281,8 +284,7 @@ export class GraphDirectory implements Directory {
     const { action } = CALLS.readMemberships;
     const objects = await this.call(CALLS.readMemberships, async () =>
       this.readAllPages(
-        this.client
-          .api(`/users/${encodePathSegment(userId)}/${relationship}`)
+        this.api(`/users/${encodePathSegment(userId)}/${relationship}`)
           .select(['id', 'displayName', 'isAssignableToRole'])
           .top(MAX_PAGE_SIZE),
         listedObjectSchema,
@@ -311,9 +313,7 @@ export class GraphDirectory implements Directory {
     const pages = await Promise.all(
       chunks.map(async (chunk) =>
         this.readRoleRows(
-          this.client
-            .api('/roleManagement/directory/roleAssignments')
-            .filter(encodeQueryValue(principalIn(chunk))),
+          this.api('/roleManagement/directory/roleAssignments').filter(encodeQueryValue(principalIn(chunk))),
           chunk,
         ),
       ),
@@ -330,9 +330,9 @@ export class GraphDirectory implements Directory {
   private async readEligibleAssignments(userId: string): Promise<z.output<typeof roleRowSchema>[]> {
     try {
       return await this.readRoleRowsUnmapped(
-        this.client
-          .api('/roleManagement/directory/roleEligibilityScheduleInstances')
-          .filter(encodeQueryValue(equals('principalId', userId))),
+        this.api('/roleManagement/directory/roleEligibilityScheduleInstances').filter(
+          encodeQueryValue(equals('principalId', userId)),
+        ),
         [userId],
       );
     } catch (error) {
@@ -389,8 +389,13 @@ export class GraphDirectory implements Directory {
       if (pages >= MAX_PAGES || !nextLink.startsWith('https://')) {
         throw malformedGraphResponse(action);
       }
-      body = await this.client.api(nextLink).get();
+      body = await this.api(nextLink).get();
     }
+  }
+
+  private api(path: string): GraphRequest {
+    const request = this.client.api(path);
+    return this.budget ? request.middlewareOptions(budgetOptions(this.budget)) : request;
   }
 
   private async call<T>(context: GraphCallContext, work: () => Promise<T>): Promise<T> {

@@ -38,7 +38,9 @@ export type RefusalRule =
   | 'pending-invitation'
   | 'federated-domain'
   | 'on-premises-synced'
-  | 'self-reset';
+  | 'self-reset'
+  /** Not a directory rule: the password could not reach the requester privately (core/resets/privateChat.ts). */
+  | 'private-chat-unavailable';
 
 export interface Refusal {
   rule: RefusalRule;

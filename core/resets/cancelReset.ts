@@ -3,7 +3,7 @@ import { rejected } from './steps';
 
 /** Cancel was clicked: nothing changes in the directory. */
 export async function cancelReset(
-  requester: Requester,
+  requester: Pick<Requester, 'aadObjectId'>,
   resetId: string,
   deps: Pick<ResetDependencies, 'pendingActions' | 'audit'>,
 ): Promise<CancelOutcome> {

@@ -2,30 +2,44 @@ import { AgentFacingError } from '../errors';
 import { generateTemporaryPassword } from '../passwords/temporaryPassword';
 import { decideReset } from '../policy/resetPolicy';
 import { loadRequesterProfile, loadTargetProfile } from '../profiles';
+import type { PendingReset } from '../pendingActions';
 import type {
-  PasswordCourier,
+  CompletedReset,
   Requester,
+  ResetClaim,
   ResetDependencies,
   ResetOptions,
-  ResetOutcome,
   SessionsOutcome,
 } from './outcomes';
-import { attempt, rejected } from './steps';
+import { unreachableRefusal } from './privateChat';
+import { attempt, outOfTime, rejected } from './steps';
 
 /**
- * Reset password was clicked. As the Entra guidance reads: authorise the click, screen the reset again (roles
- * may have changed since the card was shown), act, deliver the password privately, audit.
+ * Reset password was clicked: it counts once, and only from the requester. Claimed before anything slow
+ * happens, so that a second click while the first is still working is told the card is used.
  */
-export async function confirmReset(
-  requester: Requester,
+export async function claimReset(
+  requester: Pick<Requester, 'aadObjectId'>,
   resetId: string,
-  options: ResetOptions,
-  deliverPassword: PasswordCourier,
-  deps: ResetDependencies,
-): Promise<ResetOutcome> {
+  deps: Pick<ResetDependencies, 'pendingActions' | 'audit'>,
+): Promise<ResetClaim> {
   const claim = await deps.pendingActions.claimOnce('reset', resetId, requester.aadObjectId);
   if (!claim.claimed) return rejected(claim.reason, requester, deps.audit);
-  const pending = claim.action;
+  return { kind: 'claimed', pending: claim.action };
+}
+
+/**
+ * The claimed reset, as the Entra guidance reads: screen it again (roles may have changed since the card was
+ * shown), make sure the password can reach the requester privately, act, deliver, audit. `stop` aborts when
+ * there is no time left to start the password change: past it, nothing is changed.
+ */
+export async function completeReset(
+  requester: Requester,
+  pending: PendingReset,
+  options: ResetOptions,
+  deps: ResetDependencies,
+  stop?: AbortSignal,
+): Promise<CompletedReset> {
   const audit = {
     requesterAadObjectId: pending.requesterAadObjectId,
     targetId: pending.targetId,
@@ -53,6 +67,24 @@ export async function confirmReset(
     return { kind: 'refused', pending, refusal: decision.refusal };
   }
 
+  // A password nobody receives is a locked-out user: without a private way to the requester, change nothing.
+  const privateChat = await requester.privateChat.open();
+  if (!privateChat.reachable) {
+    const refusal = unreachableRefusal(privateChat.reason);
+    deps.audit.record({
+      ...audit,
+      action: 'reset-refused',
+      reason: refusal.rule,
+      privateChat: privateChat.reason,
+    });
+    return { kind: 'refused', pending, refusal };
+  }
+  if (stop?.aborted) {
+    const error = outOfTime();
+    deps.audit.record({ ...audit, action: 'reset-failed', reason: error.kind, outcomeUnknown: false });
+    return { kind: 'failed', pending, error, outcomeUnknown: false };
+  }
+
   const temporaryPassword = generateTemporaryPassword();
   const reset = await attempt(() =>
     deps.directory.resetPassword(pending.targetId, temporaryPassword, { requireMfa: options.requireMfa }),
@@ -74,9 +106,10 @@ export async function confirmReset(
   const revoke = options.revokeSessions ? await revokeSessions(pending.targetId, deps) : undefined;
   const sessions: SessionsOutcome = revoke === undefined ? 'not-requested' : revoke.ok ? 'revoked' : 'failed';
   const sessionsError = revoke?.ok === false ? revoke.error : undefined;
-  const passwordDelivery = await deliverPassword(temporaryPassword, pending, options.requireMfa).then(
-    () => 'delivered' as const,
-    () => 'failed' as const,
+  const passwordDelivery = await requester.privateChat.sendTemporaryPassword(
+    temporaryPassword,
+    pending,
+    options.requireMfa,
   );
   deps.audit.record({
     ...audit,

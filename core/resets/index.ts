@@ -2,6 +2,8 @@
 export { checkRequesterMayUseBot } from './checkRequester';
 export { findResetTarget, MAX_CANDIDATES } from './findResetTarget';
 export { pickUser, prepareReset } from './prepareReset';
-export { confirmReset } from './confirmReset';
+export { claimReset, completeReset } from './confirmReset';
+export { unreachableRefusal } from './privateChat';
 export { cancelReset } from './cancelReset';
 export type * from './outcomes';
+export type * from './privateChat';

@@ -4,6 +4,7 @@ import type { Directory, DirectoryUser } from '../directory';
 import type { AgentFacingError } from '../errors';
 import type { ClaimFailureReason, PendingActions, PendingReset, PendingSelection } from '../pendingActions';
 import type { PolicySettings, Refusal, TargetProfile } from '../policy/types';
+import type { PrivateChat } from './privateChat';
 
 /**
  * The words of the password-reset use cases: who asks, what they need, and every result they can give. Every
@@ -14,6 +15,8 @@ import type { PolicySettings, Refusal, TargetProfile } from '../policy/types';
 export interface Requester {
   aadObjectId: string | undefined;
   name: string;
+  /** Their 1:1 chat with the bot, the only place their temporary password may go. */
+  privateChat: PrivateChat;
 }
 
 export interface ResetDependencies {
@@ -65,8 +68,12 @@ export interface ResetOptions {
   requireMfa: boolean;
 }
 
+/** Reset password was clicked by the requester, once: the card is theirs to finish. */
+export type ResetClaim = { kind: 'claimed'; pending: PendingReset } | Rejected;
+
 export type ResetOutcome =
   | Rejected
+  /** A rule (or an unreachable private chat) said no; nothing was changed. */
   | { kind: 'refused'; pending: PendingReset; refusal: Refusal }
   /** The password was not changed, or (`outcomeUnknown`) Graph could not tell us whether it was. */
   | { kind: 'failed'; pending: PendingReset; error: AgentFacingError; outcomeUnknown: boolean }
@@ -83,12 +90,5 @@ export type ResetOutcome =
 
 export type CancelOutcome = { kind: 'cancelled'; pending: PendingReset; cancelledAt: string } | Rejected;
 
-/**
- * Hands the temporary password to the requester privately; the only place it ever goes. Rejects when it
- * could not be delivered.
- */
-export type PasswordCourier = (
-  temporaryPassword: string,
-  pending: PendingReset,
-  requireMfa: boolean,
-) => Promise<void>;
+/** What a claimed reset came to; a rejected click never gets this far. */
+export type CompletedReset = Exclude<ResetOutcome, Rejected>;

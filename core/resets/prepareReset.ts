@@ -3,6 +3,7 @@ import { decideReset } from '../policy/resetPolicy';
 import type { RequesterProfile } from '../policy/types';
 import { loadRequesterProfile, loadTargetProfile } from '../profiles';
 import type { Preparation, Rejected, Requester, ResetDependencies } from './outcomes';
+import { unreachableRefusal } from './privateChat';
 import { attempt, failed, rejected, unidentifiedRequester } from './steps';
 
 const CHECK_RESET = 'check whether this reset is allowed';
@@ -40,6 +41,20 @@ export async function prepareReset(
       reason: decision.refusal.rule,
     });
     return { kind: 'refused', refusal: decision.refusal };
+  }
+  // Offer no button whose password could not reach the requester privately.
+  const privateChat = await requester.privateChat.open();
+  if (!privateChat.reachable) {
+    const refusal = unreachableRefusal(privateChat.reason);
+    deps.audit.record({
+      action: 'reset-refused',
+      requesterAadObjectId: aadObjectId,
+      targetId: target.user.id,
+      targetUserPrincipalName: target.user.userPrincipalName,
+      reason: refusal.rule,
+      privateChat: privateChat.reason,
+    });
+    return { kind: 'refused', refusal };
   }
   const pending = await deps.pendingActions.create<PendingReset>({
     kind: 'reset',

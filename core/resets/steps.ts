@@ -23,7 +23,11 @@ export function failed(error: AgentFacingError, doing: string): StepFailure {
   return { kind: 'failed', error, doing };
 }
 
-export function rejected(reason: ClaimFailure, requester: Requester, audit: AuditSink): Rejected {
+export function rejected(
+  reason: ClaimFailure,
+  requester: Pick<Requester, 'aadObjectId'>,
+  audit: AuditSink,
+): Rejected {
   audit.record({ action: 'card-action-rejected', requesterAadObjectId: requester.aadObjectId, reason });
   return { kind: 'rejected', reason };
 }
@@ -35,4 +39,13 @@ export function unidentifiedRequester(): Refusal {
     reason: 'I could not tell who you are in the directory, so I cannot check that you may reset passwords.',
     nextStep: 'Use the bot from Microsoft Teams signed in with your work account.',
   };
+}
+
+/** The click's time ran out before the password change started: nothing was changed. */
+export function outOfTime(): AgentFacingError {
+  return new AgentFacingError(
+    'TimedOut',
+    'The checks before the reset took longer than a click may take, so I stopped before changing the password.',
+    'Try again in a few minutes. If it keeps happening, contact the team that runs this bot.',
+  );
 }

@@ -43,6 +43,14 @@ describe('loadConfig', () => {
     assert.equal(config.passwordWritebackEnabled, false);
     assert.equal(config.logLevel, 'info');
     assert.equal(config.graph.requestTimeoutMs, 10_000);
+    assert.equal(config.clickBudgetMs, 20_000);
+  });
+
+  it('reads the click budget in seconds', () => {
+    assert.equal(
+      loadConfig({ ...productionEnvironment(), CLICK_BUDGET_SECONDS: '12.5' }).clickBudgetMs,
+      12_500,
+    );
   });
 
   it('refuses to run without MicrosoftAppId unless the dangerous switch is set', () => {
@@ -119,6 +127,21 @@ describe('loadConfig', () => {
       'a Graph timeout that is not a number',
       { GRAPH_TIMEOUT_SECONDS: 'soon' },
       /GRAPH_TIMEOUT_SECONDS must be a number/,
+    ],
+    [
+      'a click budget too short to report in time',
+      { CLICK_BUDGET_SECONDS: '2' },
+      /CLICK_BUDGET_SECONDS must be between 5 and 120/,
+    ],
+    [
+      'a click budget longer than a card should spin',
+      { CLICK_BUDGET_SECONDS: '600' },
+      /CLICK_BUDGET_SECONDS must be between 5 and 120/,
+    ],
+    [
+      'a click budget that is not a number',
+      { CLICK_BUDGET_SECONDS: 'twenty' },
+      /CLICK_BUDGET_SECONDS must be a number/,
     ],
     ['a port out of range', { PORT: '70000' }, /PORT must be between 0 and 65535/],
     ['a port that is not a number', { PORT: 'eighty' }, /PORT must be a number/],

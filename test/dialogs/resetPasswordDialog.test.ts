@@ -11,6 +11,7 @@ import { ResetPasswordDialog } from '../../dialogs/resetPasswordDialog';
 import { KeyValuePendingActionStore } from '../../storage/keyValuePendingActionStore';
 import { requesterOf } from '../../bot/activity';
 import { FakeDirectory, IDS } from '../support/fakeDirectory';
+import { FakePrivateChat } from '../support/fakePrivateChat';
 import { cardOf, executeActionsOf, personalChatWith, type Agent } from '../support/teamsActivities';
 
 const ALEX: Agent = { id: '29:alex', name: 'Alex Wilber', aadObjectId: IDS.alex };
@@ -42,7 +43,11 @@ describe('ResetPasswordDialog', () => {
   });
 
   function clientFor(agent: Agent, options: { query?: string } = {}): DialogTestClient {
-    const sut = new ResetPasswordDialog(deps, requesterOf, pino({ level: 'silent' }));
+    const sut = new ResetPasswordDialog(
+      deps,
+      (context) => ({ ...requesterOf(context), privateChat: new FakePrivateChat() }),
+      pino({ level: 'silent' }),
+    );
     // Every activity arrives as Teams would address it: from this agent, in their 1:1 chat with the bot.
     const asTeamsPersonalChat = new MiddlewareSet(async (context, next) => {
       const chat = personalChatWith(agent);

@@ -136,6 +136,11 @@ describe('the demo in the Agents Playground (headless Chromium)', function () {
       async () => (await ui.cardActionTitles(confirmation)).length === 0,
       'the confirmation card turns into an outcome card without buttons',
     );
+    // The click is answered with "Resetting…" at once; the outcome replaces it once the reset is done.
+    await ui.waitUntil(
+      async () => /Password reset for Megan Bowen/.test(await confirmation.innerText()),
+      'the confirmation card shows the outcome',
+    );
     assert.notEqual(await confirmation.innerText(), question, 'the confirmation card shows the outcome');
 
     const signIn = await simulatorSignIn(MEGAN.upn, password);
@@ -172,7 +177,7 @@ describe('the demo in the Agents Playground (headless Chromium)', function () {
     });
     await ui.clickCardAction(confirmation, 'Reset password');
     await ui.waitUntil(
-      async () => (await ui.cardActionTitles(confirmation)).length === 0,
+      async () => /Password reset for Adele Vance/.test(await confirmation.innerText()),
       'the channel card shows the outcome',
     );
     const inChannel = await ui.botMessageTextsAfter(channelBefore);

@@ -1,17 +1,41 @@
 import assert from 'node:assert/strict';
 import {
   cancelReset,
-  confirmReset,
-  type PasswordCourier,
+  claimReset,
+  completeReset,
   prepareReset,
   type Requester,
+  type ResetDependencies,
   type ResetOptions,
   type ResetOutcome,
+  type UnreachableReason,
 } from '../../../core/resets';
 import { IDS, ROLE } from '../../support/fakeDirectory';
-import { ALEX, CONVERSATION, graphFailure, MEGAN, type UseCaseWorld, useCaseWorld } from './useCaseFixture';
+import { FakePrivateChat } from '../../support/fakePrivateChat';
+import {
+  ALEX,
+  CONVERSATION,
+  graphFailure,
+  MEGAN,
+  type UseCaseWorld,
+  useCaseWorld,
+  withChat,
+} from './useCaseFixture';
 
 const DEFAULTS: ResetOptions = { revokeSessions: true, requireMfa: false };
+
+/** The click, as the Teams layer runs it: claimed at once, completed afterwards. */
+async function confirm(
+  requester: Requester,
+  resetId: string,
+  options: ResetOptions,
+  deps: ResetDependencies,
+  stop?: AbortSignal,
+): Promise<ResetOutcome> {
+  const claim = await claimReset(requester, resetId, deps);
+  if (claim.kind === 'rejected') return claim;
+  return completeReset(requester, claim.pending, options, deps, stop);
+}
 
 interface Row {
   name: string;
@@ -19,6 +43,10 @@ interface Row {
   clicker?: Requester;
   options?: ResetOptions;
   courierFails?: boolean;
+  /** The requester's private chat cannot be opened, for this reason. */
+  unreachable?: UnreachableReason;
+  /** The click's time is already up when the reset would start. */
+  outOfTime?: boolean;
   expected: ResetOutcome['kind'];
   /** Whether a password was set and handed to the courier. */
   resets: boolean;
@@ -127,9 +155,43 @@ const ROWS: Row[] = [
     resets: true,
     check: (outcome) => assert.equal(outcome.kind === 'done' && outcome.passwordDelivery, 'failed'),
   },
+  ...(
+    [
+      'not-installed',
+      'blocked-by-user',
+      'disabled-by-admin',
+      'not-found',
+      'not-private',
+      'unavailable',
+    ] as const
+  ).map((reason): Row => ({
+    name: `resets nothing when the private chat cannot be reached (${reason}), and says what to do`,
+    unreachable: reason,
+    expected: 'refused',
+    resets: false,
+    check: (outcome, world) => {
+      assert.ok(outcome.kind === 'refused');
+      assert.equal(outcome.refusal.rule, 'private-chat-unavailable');
+      assert.match(outcome.refusal.nextStep, /\S/);
+      const refused = world.audit.find((event) => event.action === 'reset-refused');
+      assert.deepEqual([refused?.reason, refused?.privateChat], ['private-chat-unavailable', reason]);
+    },
+  })),
+  {
+    name: 'stops before changing the password when the click has no time left, and says it was not reset',
+    outOfTime: true,
+    expected: 'failed',
+    resets: false,
+    check: (outcome, world) => {
+      assert.ok(outcome.kind === 'failed');
+      assert.equal(outcome.error.kind, 'TimedOut');
+      assert.equal(outcome.outcomeUnknown, false);
+      assert.equal(world.audit.find((event) => event.action === 'reset-failed')?.reason, 'TimedOut');
+    },
+  },
 ];
 
-describe('use case: confirmReset', () => {
+describe('use cases: claimReset and completeReset', () => {
   async function pendingResetFor(world: UseCaseWorld): Promise<string> {
     const preparation = await prepareReset(ALEX, IDS.megan, CONVERSATION, world.deps);
     assert.ok(preparation.kind === 'ready');
@@ -141,27 +203,27 @@ describe('use case: confirmReset', () => {
       const world = useCaseWorld();
       const resetId = await pendingResetFor(world);
       row.setUp?.(world);
-      const handed: string[] = [];
-      const courier: PasswordCourier = (password) => {
-        handed.push(password);
-        return row.courierFails ? Promise.reject(new Error('connector down')) : Promise.resolve();
-      };
-      const outcome = await confirmReset(
-        row.clicker ?? ALEX,
+      const chat = new FakePrivateChat();
+      if (row.courierFails) chat.delivery = 'failed';
+      if (row.unreachable) chat.status = { reachable: false, reason: row.unreachable };
+      const stop = row.outOfTime ? AbortSignal.abort() : undefined;
+      const outcome = await confirm(
+        withChat(row.clicker ?? ALEX, chat),
         resetId,
         row.options ?? DEFAULTS,
-        courier,
         world.deps,
+        stop,
       );
 
       assert.equal(outcome.kind, row.expected);
       const changes = world.directory.passwordChanges;
       assert.equal(changes.length, row.resets ? 1 : 0);
       assert.deepEqual(
-        handed,
+        chat.handed.map((handed) => handed.password),
         changes.map((change) => change.password),
-        'the courier gets the password set',
+        'the private chat gets the password set, and only that',
       );
+      if (row.resets) assert.equal(chat.opened, 1, 'the private chat was checked before the reset');
       const password = changes[0]?.password;
       if (password) {
         assert.ok(!JSON.stringify(world.audit).includes(password), 'never in the audit trail');
@@ -174,10 +236,9 @@ describe('use case: confirmReset', () => {
   it('acts on one click only', async () => {
     const world = useCaseWorld();
     const resetId = await pendingResetFor(world);
-    const courier: PasswordCourier = () => Promise.resolve();
     const outcomes = await Promise.all([
-      confirmReset(ALEX, resetId, DEFAULTS, courier, world.deps),
-      confirmReset(ALEX, resetId, DEFAULTS, courier, world.deps),
+      confirm(ALEX, resetId, DEFAULTS, world.deps),
+      confirm(ALEX, resetId, DEFAULTS, world.deps),
     ]);
     assert.deepEqual(outcomes.map((outcome) => outcome.kind).sort(), ['done', 'rejected']);
     assert.equal(world.directory.passwordChanges.length, 1);
@@ -192,8 +253,7 @@ describe('use case: cancelReset', () => {
     const cancelled = await cancelReset(ALEX, preparation.pending.id, world.deps);
     assert.equal(cancelled.kind, 'cancelled');
     assert.ok(world.audit.some((event) => event.action === 'reset-cancelled'));
-    const courier: PasswordCourier = () => Promise.resolve();
-    const after = await confirmReset(ALEX, preparation.pending.id, DEFAULTS, courier, world.deps);
+    const after = await confirm(ALEX, preparation.pending.id, DEFAULTS, world.deps);
     assert.equal(after.kind === 'rejected' && after.reason, 'already-used');
     assert.equal(world.directory.passwordChanges.length, 0);
   });

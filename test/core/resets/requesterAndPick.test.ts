@@ -15,7 +15,9 @@ import {
   NOBODY,
   type UseCaseWorld,
   useCaseWorld,
+  withChat,
 } from './useCaseFixture';
+import { FakePrivateChat } from '../../support/fakePrivateChat';
 
 describe('use case: checkRequesterMayUseBot', () => {
   const rows: Array<[string, typeof ALEX, RequesterCheck['kind'], ((world: UseCaseWorld) => void)?]> = [
@@ -73,6 +75,30 @@ describe('use case: prepareReset and pickUser', () => {
     const prepared = await prepareReset(ALEX, IDS.megan, CONVERSATION, world.deps);
     assert.ok(prepared.kind === 'failed');
     assert.equal(prepared.error.requestId, 'req-d');
+  });
+
+  it('offers no Reset password button when the private chat cannot be reached, and says what to do', async () => {
+    const world = useCaseWorld();
+    const chat = new FakePrivateChat();
+    chat.status = { reachable: false, reason: 'not-installed' };
+    const prepared = await prepareReset(withChat(ALEX, chat), IDS.megan, CONVERSATION, world.deps);
+    assert.ok(prepared.kind === 'refused');
+    assert.equal(prepared.refusal.rule, 'private-chat-unavailable');
+    assert.match(prepared.refusal.nextStep, /Open a chat with me first/);
+    assert.equal(chat.opened, 1);
+    const refused = world.audit.find((event) => event.action === 'reset-refused');
+    assert.deepEqual([refused?.targetId, refused?.privateChat], [IDS.megan, 'not-installed']);
+  });
+
+  it('opens the private chat once a reset is allowed, before offering the button', async () => {
+    const world = useCaseWorld();
+    const chat = new FakePrivateChat();
+    const prepared = await prepareReset(withChat(ALEX, chat), IDS.megan, CONVERSATION, world.deps);
+    assert.equal(prepared.kind, 'ready');
+    assert.equal(chat.opened, 1);
+    const refusedTarget = await prepareReset(withChat(ALEX, chat), IDS.patti, CONVERSATION, world.deps);
+    assert.equal(refusedTarget.kind, 'refused');
+    assert.equal(chat.opened, 1, 'not for a user the rules refuse');
   });
 
   it('refuses, as a result, a requester Teams did not identify', async () => {

@@ -2,11 +2,29 @@ import type { AuditEvent } from '../../../core/audit';
 import { PendingActions } from '../../../core/pendingActions';
 import type { Requester, ResetDependencies } from '../../../core/resets';
 import { FakeDirectory, IDS } from '../../support/fakeDirectory';
+import { FakePrivateChat } from '../../support/fakePrivateChat';
 import { MemoryPendingActionStore } from '../../support/memoryPendingActionStore';
 
-export const ALEX: Requester = { aadObjectId: IDS.alex, name: 'Alex Wilber' };
-export const MEGAN: Requester = { aadObjectId: IDS.megan, name: 'Megan Bowen' };
-export const NOBODY: Requester = { aadObjectId: undefined, name: 'the requester' };
+/** Each has a private chat that is always reachable; `withChat` gives one a chat a test controls. */
+export const ALEX: Requester = {
+  aadObjectId: IDS.alex,
+  name: 'Alex Wilber',
+  privateChat: new FakePrivateChat(),
+};
+export const MEGAN: Requester = {
+  aadObjectId: IDS.megan,
+  name: 'Megan Bowen',
+  privateChat: new FakePrivateChat(),
+};
+export const NOBODY: Requester = {
+  aadObjectId: undefined,
+  name: 'the requester',
+  privateChat: new FakePrivateChat(),
+};
+
+export function withChat(requester: Requester, privateChat: FakePrivateChat): Requester {
+  return { ...requester, privateChat };
+}
 export const CONVERSATION = 'a:personal-alex';
 
 /** The use cases' world, in memory only: the demo people, a store of pending actions, an audit trail. */

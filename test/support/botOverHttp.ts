@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict';
+import { type Activity, MemoryStorage } from 'botbuilder';
+import { createBotApp, type BotApp } from '../../bot/app';
+import { loadConfig } from '../../bot/config';
+import { type RunningSimulator, startSimulator } from '../../simulator';
+import { LogCapture } from './logCapture';
+import { type ConnectorCall, type LoopbackConnector, startLoopbackConnector } from './loopbackConnector';
+import { executeActionsOf } from './teamsActivities';
+
+export const TENANT_ID = '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e';
+export const ALEX = {
+  id: '29:alex',
+  name: 'Alex Wilber',
+  aadObjectId: 'e1a00000-0000-4000-8000-000000000001',
+};
+export const MEGAN_ID = 'e1a00000-0000-4000-8000-000000000002';
+export const BOT = { id: '28:helpdesk-reset', name: 'Helpdesk Reset' };
+export const CHANNEL_THREAD = '19:helpdesk@thread.tacv2;messageid=1700000000000';
+export const PERSONAL_CHAT = 'a:alex-personal';
+/** The id of the card a click comes from (its `replyToId`). */
+export const CARD_ID = 'activity-card';
+
+export interface HttpAnswer {
+  status: number;
+  body: unknown;
+  /** Milliseconds from sending the activity to the HTTP answer. */
+  tookMs: number;
+}
+
+/**
+ * The real server (CloudAdapter, restify, Graph client, @azure/identity) against the simulated tenant, with a
+ * loopback Bot Connector recording everything the bot posts: what end-to-end tests drive, over HTTP.
+ */
+export class BotOverHttp {
+  private activityCounter = 0;
+
+  private constructor(
+    readonly simulator: RunningSimulator,
+    readonly connector: LoopbackConnector,
+    readonly logs: LogCapture,
+    readonly storage: MemoryStorage,
+    readonly app: BotApp,
+    readonly botUrl: string,
+  ) {}
+
+  /** `environment` adds to (or overrides) the bot's test configuration. */
+  static async start(environment: Record<string, string> = {}): Promise<BotOverHttp> {
+    const simulator = await startSimulator({ port: 0 });
+    const connector = await startLoopbackConnector();
+    const logs = new LogCapture();
+    const storage = new MemoryStorage();
+    const config = loadConfig({
+      AZURE_TENANT_ID: TENANT_ID,
+      AZURE_CLIENT_ID: '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7',
+      AZURE_CLIENT_SECRET: 'sim-demo-client-secret',
+      AZURE_AUTHORITY_HOST: simulator.url,
+      GRAPH_BASE_URL: simulator.url,
+      BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
+      LOG_LEVEL: 'debug',
+      ...environment,
+    });
+    const app = createBotApp(config, { logDestination: logs, storage });
+    const botUrl = await app.listen(0);
+    return new BotOverHttp(simulator, connector, logs, storage, app, botUrl);
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.connector.close();
+    await this.simulator.close();
+  }
+
+  /** Between tests: the work of the last one finished, the tenant, the connector and its faults as new. */
+  async reset(): Promise<void> {
+    await this.app.idle();
+    this.connector.calls.splice(0);
+    this.connector.clearFaults();
+    await this.simulatorControl('POST', '/_sim/reset');
+  }
+
+  async simulatorControl(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+    const response = await fetch(`${this.simulator.url}${path}`, {
+      method,
+      headers: { 'x-sim-control-key': this.simulator.controlKey, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    assert.ok(response.ok, `${method} ${path} answered ${response.status}`);
+    const text = await response.text();
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  }
+
+  /** Graph's password changes so far. */
+  async passwordChanges(): Promise<number> {
+    const { value } = (await this.simulatorControl('GET', '/_sim/calls')) as {
+      value: Array<{ method: string; path: string }>;
+    };
+    return value.filter((call) => call.method === 'PATCH' && /\/users\//.test(call.path)).length;
+  }
+
+  /** A message from Alex in his 1:1 chat with the bot, as Teams delivers it. */
+  personal(text: string): Partial<Activity> {
+    return this.fromAlex({
+      conversation: {
+        id: PERSONAL_CHAT,
+        conversationType: 'personal',
+        isGroup: false,
+        tenantId: TENANT_ID,
+        name: '',
+      },
+      channelData: { tenant: { id: TENANT_ID } },
+      text,
+    });
+  }
+
+  /** Alex @mentions the bot in the Helpdesk channel. */
+  inChannel(text: string): Partial<Activity> {
+    const mention = `<at>${BOT.name}</at>`;
+    return this.fromAlex({
+      conversation: {
+        id: CHANNEL_THREAD,
+        conversationType: 'channel',
+        isGroup: true,
+        tenantId: TENANT_ID,
+        name: '',
+      },
+      channelData: {
+        tenant: { id: TENANT_ID },
+        team: { id: '19:team@thread.tacv2' },
+        channel: { id: '19:helpdesk@thread.tacv2' },
+      },
+      entities: [{ type: 'mention', text: mention, mentioned: BOT }],
+      text: `${mention} ${text}`,
+    });
+  }
+
+  async post(activity: Partial<Activity>, timeoutMs = 30_000): Promise<HttpAnswer> {
+    const started = Date.now();
+    const response = await fetch(`${this.botUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: text ? (JSON.parse(text) as unknown) : undefined,
+      tookMs: Date.now() - started,
+    };
+  }
+
+  /** A click on a card button (`Action.Execute`), from where `from` was said. */
+  click(
+    from: Partial<Activity>,
+    verb: string,
+    data: Record<string, unknown>,
+    timeoutMs?: number,
+  ): Promise<HttpAnswer> {
+    return this.post(
+      {
+        ...from,
+        type: 'invoke',
+        id: `invoke-${++this.activityCounter}`,
+        name: 'adaptiveCard/action',
+        text: undefined,
+        entities: undefined,
+        replyToId: CARD_ID,
+        value: { action: { type: 'Action.Execute', id: 'a', verb, data }, trigger: 'manual' },
+      },
+      timeoutMs,
+    );
+  }
+
+  /** Sends the request and returns the first card the bot answered with (a confirmation or a refusal). */
+  async firstCardFor(message: Partial<Activity>): Promise<unknown> {
+    const already = this.connector.calls.length;
+    const { status } = await this.post(message);
+    assert.equal(status, 200);
+    const call = await this.connector.waitFor(
+      (candidate) =>
+        this.connector.calls.indexOf(candidate) >= already &&
+        candidate.operation !== 'createConversation' &&
+        cardIn(candidate) !== undefined,
+    );
+    return cardIn(call);
+  }
+
+  /** The reset id on Megan's confirmation card (the request names her exactly). */
+  async confirmationFor(message: Partial<Activity>): Promise<string> {
+    const card = await this.firstCardFor(message);
+    const confirm = executeActionsOf(card).find((action) => action.verb === 'confirmReset');
+    assert.ok(confirm, `expected a confirmation card: ${JSON.stringify(card)}`);
+    return String(confirm.data?.resetId);
+  }
+
+  /** The card that replaced the clicked one (the click was answered with "Resetting…"). */
+  async outcomeCard(withinMs = 25_000): Promise<string> {
+    const update = await this.connector.waitFor(
+      (call) => call.operation === 'updateActivity' && call.activity?.id === CARD_ID,
+      withinMs,
+    );
+    return JSON.stringify(cardIn(update));
+  }
+
+  /** Finds the password the way a person would prove it: it is the string in `call` that signs Megan in. */
+  async passwordThatSignsIn(call: ConnectorCall): Promise<string | undefined> {
+    for (const candidate of new Set(stringsOf(call.activity).map((text) => text.trim()))) {
+      if (candidate.length < 8 || candidate.length > 64 || /\s/.test(candidate)) continue;
+      const result = await this.simulatorControl('POST', '/_sim/signin', {
+        userPrincipalName: 'meganb@contoso.com',
+        password: candidate,
+      });
+      if (result.signedIn === true) return candidate;
+    }
+    return undefined;
+  }
+
+  private fromAlex(
+    fields: Pick<Activity, 'conversation' | 'channelData' | 'text'> & Partial<Activity>,
+  ): Partial<Activity> {
+    return {
+      type: 'message',
+      id: `message-${++this.activityCounter}`,
+      channelId: 'msteams',
+      serviceUrl: this.connector.serviceUrl,
+      from: ALEX,
+      recipient: BOT,
+      ...fields,
+    };
+  }
+}
+
+export function cardIn(call: ConnectorCall): unknown {
+  return call.activity?.attachments?.[0]?.content;
+}
+
+/** Every string in a value; a temporary password is one of them. */
+export function stringsOf(node: unknown): string[] {
+  if (typeof node === 'string') return [node];
+  if (Array.isArray(node)) return node.flatMap(stringsOf);
+  if (node && typeof node === 'object') return Object.values(node).flatMap(stringsOf);
+  return [];
+}
