@@ -1,5 +1,4 @@
 export * from './types';
-export { escapeCardText } from './cardText';
 export { buildUserPickerCard } from './userPickerCard';
 export { buildConfirmResetCard } from './confirmResetCard';
 export { buildResetDoneCard } from './resetDoneCard';

@@ -77,6 +77,17 @@ export function pickerCard(choice: Extract<TargetSearch, { kind: 'choose' }>): A
     query: choice.query,
     candidates: choice.candidates,
     hasMore: choice.hasMore,
+    mentionToReply: null,
+  });
+}
+
+/** Nobody matches what the requester typed; the question comes again after this. */
+export function noMatchCard(query: string): AdaptiveCardJson {
+  return buildProblemCard({
+    title: `I found nobody matching "${query}"`,
+    message:
+      'No display name, first name or last name starts with it, and no user principal name or email address equals it.',
+    nextStep: 'Try another name, or the user principal name (for example megan@contoso.com).',
   });
 }
 

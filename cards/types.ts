@@ -27,6 +27,11 @@ export interface UserPickerInput {
   candidates: UserSummary[];
   /** The directory holds more matches than `candidates`. */
   hasMore: boolean;
+  /**
+   * What a typed reply must start with to reach the bot: "@Helpdesk Reset" in a channel or group chat, where
+   * Teams delivers only messages that @mention the bot; null in a 1:1 chat.
+   */
+  mentionToReply: string | null;
 }
 
 export interface ResetTarget {

@@ -8,8 +8,8 @@ import {
 } from 'botbuilder-dialogs';
 import {
   type AdaptiveCardJson,
-  escapeCardText,
   failureCard,
+  noMatchCard,
   pickerCard,
   preparationCard,
   refusalCard,
@@ -111,11 +111,7 @@ export class ResetPasswordDialog extends ComponentDialog {
         );
         return step.replaceDialog(this.id, { requesterChecked: true });
       case 'none':
-        await step.context.sendActivity(
-          MessageFactory.text(
-            `I found nobody matching "${escapeCardText(found.query)}". Try another name or the user principal name.`,
-          ),
-        );
+        await sendCard(step.context, noMatchCard(found.query));
         return step.replaceDialog(this.id, { requesterChecked: true });
       case 'choose':
         await sendCard(step.context, pickerCard(found));

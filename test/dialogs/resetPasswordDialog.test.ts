@@ -83,7 +83,7 @@ describe('ResetPasswordDialog', () => {
   it('says so and asks again when nobody matches', async () => {
     const client = clientFor(ALEX, { query: 'zelda' });
     const notFound = await send(client, 'reset zelda');
-    assert.match(String(notFound.text), /found nobody matching "zelda"/);
+    assert.match(JSON.stringify(cardOf(notFound)), /found nobody matching \\"zelda\\"/);
     const question = nextReply(client);
     assert.match(String(question.text), /Which user\?/);
     assert.equal(client.dialogTurnResult.status, DialogTurnStatus.waiting);
