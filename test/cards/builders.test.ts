@@ -362,7 +362,7 @@ describe('buildResetDoneCard', () => {
   });
 
   const sessionLines: [ResetDoneInput['sessions'], RegExp][] = [
-    ['revoked', /signed out of all sessions/],
+    ['revoked', /out of all sessions was requested; it takes effect within a few minutes/],
     ['not-requested', /sessions were left signed in/],
   ];
   for (const [sessions, expected] of sessionLines) {
@@ -370,6 +370,11 @@ describe('buildResetDoneCard', () => {
       assert.match(visibleTexts(buildResetDoneCard(doneInput({ sessions }))).join('\n'), expected);
     });
   }
+
+  it('does not claim the user is already signed out: revoking takes Entra up to a few minutes', () => {
+    const texts = visibleTexts(buildResetDoneCard(doneInput({ sessions: 'revoked' }))).join('\n');
+    assert.doesNotMatch(texts, /was signed out|were signed out|has been signed out/);
+  });
 
   it('says whether MFA comes before the password change', () => {
     assert.match(
