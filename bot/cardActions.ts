@@ -13,7 +13,8 @@ import {
   buildTemporaryPasswordCard,
   CardVerbs,
   cancelledCard,
-  preparationCard,
+  preparationCards,
+  refreshedCard,
   rejectionMessage,
   resetOutcomeCard,
 } from '../cards';
@@ -25,8 +26,9 @@ import {
   type PasswordCourier,
   pickUser,
   type ResetDependencies,
+  viewPendingAction,
 } from '../core/resets';
-import { requesterOf } from './activity';
+import { cardSettingOf, requesterOf } from './activity';
 import type { Logger } from './logger';
 import type { PrivateDelivery } from './privateDelivery';
 
@@ -41,6 +43,7 @@ const toggle = z.enum(['true', 'false']).optional();
 const selectUserData = z.object({ selectionId: pendingId, userId: z.string().refine(isGuid) });
 const confirmResetData = z.object({ resetId: pendingId, revokeSessions: toggle, requireMfa: toggle });
 const cancelResetData = z.object({ resetId: pendingId });
+const refreshCardData = z.union([z.object({ resetId: pendingId }), z.object({ selectionId: pendingId })]);
 
 export class CardActionHandler {
   constructor(
@@ -62,6 +65,8 @@ export class CardActionHandler {
           return await this.confirm(context, data);
         case CardVerbs.cancelReset:
           return await this.cancel(context, data);
+        case CardVerbs.refreshCard:
+          return await this.refresh(context, data);
         default:
           return this.invalid(context, `unknown verb`);
       }
@@ -81,13 +86,15 @@ export class CardActionHandler {
     }
   }
 
-  /** The requester picked one of several matches: replace the picker with the confirmation (or refusal). */
+  /**
+   * The requester picked one of several matches: the picker becomes the confirmation (or refusal), for the
+   * requester in the response and, as posted in this conversation, for everyone else.
+   */
   private async selectUser(context: TurnContext, data: unknown): Promise<AdaptiveCardInvokeResponse> {
     const parsed = selectUserData.safeParse(data);
     if (!parsed.success) return this.invalid(context, 'malformed selectUser data');
-    const requester = requesterOf(context);
     const result = await pickUser(
-      requester,
+      requesterOf(context),
       parsed.data.selectionId,
       parsed.data.userId,
       context.activity.conversation.id,
@@ -95,7 +102,34 @@ export class CardActionHandler {
     );
     if (result.kind === 'rejected') return messageResponse(rejectionMessage(result.reason));
     if (result.kind === 'failed') this.logFailure(result.error, `card: ${result.doing}`);
-    return cardResponse(preparationCard(result, requester.name));
+    const cards = preparationCards(result, cardSettingOf(context));
+    await this.updateCardAsPosted(context, cards.posted);
+    return cardResponse(cards.forRequester);
+  }
+
+  /**
+   * Teams asks for this viewer's view of a card (Universal Actions user-specific views): automatically for
+   * the requester, by hand ("Refresh") for anyone. Who sees the buttons is decided from the pending action.
+   */
+  private async refresh(context: TurnContext, data: unknown): Promise<AdaptiveCardInvokeResponse> {
+    const parsed = refreshCardData.safeParse(data);
+    if (!parsed.success) return this.invalid(context, 'malformed refreshCard data');
+    const view =
+      'resetId' in parsed.data
+        ? await viewPendingAction(requesterOf(context), 'reset', parsed.data.resetId, this.deps)
+        : await viewPendingAction(requesterOf(context), 'selection', parsed.data.selectionId, this.deps);
+    return cardResponse(refreshedCard(view, cardSettingOf(context)));
+  }
+
+  /** The card as everyone else sees it; if that fails, the base card simply stays as it was. */
+  private async updateCardAsPosted(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
+    const cardActivityId = context.activity.replyToId;
+    if (!cardActivityId) return;
+    const update = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+    update.id = cardActivityId;
+    await context.updateActivity(update).catch((error: unknown) => {
+      this.logger.warn({ error: describeError(error) }, 'could not update the card as posted');
+    });
   }
 
   /** Reset password: reset, then send the password privately and replace the card with the outcome. */

@@ -6,4 +6,6 @@ export { buildResetCancelledCard } from './resetCancelledCard';
 export { buildTemporaryPasswordCard } from './temporaryPasswordCard';
 export { buildProblemCard } from './problemCard';
 export { buildHelpCard } from './helpCard';
+export { buildNoticeCard } from './noticeCard';
+export { cardSetting } from './cardSetting';
 export * from './presenters';

@@ -5,10 +5,26 @@ export const CardVerbs = {
   selectUser: 'selectUser',
   confirmReset: 'confirmReset',
   cancelReset: 'cancelReset',
+  /** A card's `refresh` action: Teams asks for the viewer's own view of the card (user-specific views). */
+  refreshCard: 'refreshCard',
 } as const;
 export type CardVerb = (typeof CardVerbs)[keyof typeof CardVerbs];
 
 export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string } & Record<string, unknown>;
+
+/** Where a card goes, as far as its presentation is concerned. */
+export interface CardSetting {
+  /** 'personal': a 1:1 chat, seen by the requester only; 'shared': a channel or group chat, seen by everyone in it. */
+  conversation: 'personal' | 'shared';
+  /** "@Helpdesk Reset": in a shared conversation Teams delivers a message to the bot only if it starts so. */
+  mention: string;
+}
+
+/** A card as posted for everyone in the conversation, and as its requester sees it. */
+export interface CardViews {
+  posted: AdaptiveCardJson;
+  forRequester: AdaptiveCardJson;
+}
 
 /** One search match, as the picker shows it. */
 export interface UserSummary {
@@ -85,4 +101,11 @@ export interface ProblemInput {
   nextStep: string;
   /** Graph's request-id, for support. */
   requestId?: string;
+}
+
+export interface NoticeInput {
+  title: string;
+  /** A line under the title (a UPN, a search). */
+  subtitle?: string;
+  message: string;
 }

@@ -8,10 +8,12 @@ import {
 } from 'botbuilder-dialogs';
 import {
   type AdaptiveCardJson,
+  type CardSetting,
+  cardSetting,
   failureCard,
   noMatchCard,
-  pickerCard,
-  preparationCard,
+  pickerCards,
+  preparationCards,
   refusalCard,
 } from '../cards';
 import {
@@ -81,15 +83,23 @@ export class ResetPasswordDialog extends ComponentDialog {
     return step.endDialog();
   }
 
-  /** Ask which user, unless the message already named one. */
+  /**
+   * Ask which user, unless the message already named one. In a channel or group chat Teams delivers the
+   * answer only if it @mentions the bot, so the question says so.
+   */
   private async askWhichUserStep(
     step: WaterfallStepContext<ResetPasswordDialogOptions>,
   ): Promise<DialogTurnResult> {
     const query = step.result as string | undefined;
     if (query) return step.next(query);
     if (step.options?.awaitingRefinement) return step.prompt(WHICH_USER_PROMPT, {});
+    const setting = settingOf(step.context);
     return step.prompt(WHICH_USER_PROMPT, {
-      prompt: 'Which user? Type their name or user principal name (for example megan or megan@contoso.com).',
+      prompt:
+        setting.conversation === 'personal'
+          ? 'Which user? Type their name or user principal name (for example megan or megan@contoso.com).'
+          : `Which user? Reply with ${setting.mention} and their name or user principal name ` +
+            `(for example ${setting.mention} megan or ${setting.mention} megan@contoso.com).`,
     });
   }
 
@@ -114,7 +124,7 @@ export class ResetPasswordDialog extends ComponentDialog {
         await sendCard(step.context, noMatchCard(found.query));
         return step.replaceDialog(this.id, { requesterChecked: true });
       case 'choose':
-        await sendCard(step.context, pickerCard(found));
+        await sendCard(step.context, pickerCards(found, settingOf(step.context)).posted);
         // The card invites a more specific name; a click on it is handled apart, from server-side state.
         return step.replaceDialog(this.id, { requesterChecked: true, awaitingRefinement: true });
       case 'failed':
@@ -122,7 +132,7 @@ export class ResetPasswordDialog extends ComponentDialog {
         return step.endDialog();
       case 'refused':
       case 'ready':
-        await sendCard(step.context, preparationCard(found, requester.name));
+        await sendCard(step.context, preparationCards(found, settingOf(step.context)).posted);
         return step.endDialog();
     }
   }
@@ -135,6 +145,12 @@ export class ResetPasswordDialog extends ComponentDialog {
     );
     await sendCard(context, failureCard(failure));
   }
+}
+
+/** A 1:1 chat, or a channel or group chat (where everyone sees the cards and replies need an @mention). */
+function settingOf(context: TurnContext): CardSetting {
+  const { conversation, recipient } = context.activity;
+  return cardSetting(conversation?.conversationType, recipient?.name);
 }
 
 async function sendCard(context: TurnContext, card: AdaptiveCardJson): Promise<void> {

@@ -4,4 +4,5 @@ export { findResetTarget, MAX_CANDIDATES } from './findResetTarget';
 export { pickUser, prepareReset } from './prepareReset';
 export { confirmReset } from './confirmReset';
 export { cancelReset } from './cancelReset';
+export { viewPendingAction } from './viewPendingAction';
 export type * from './outcomes';

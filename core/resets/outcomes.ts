@@ -14,6 +14,11 @@ import type { PolicySettings, Refusal, TargetProfile } from '../policy/types';
 export interface Requester {
   aadObjectId: string | undefined;
   name: string;
+  /**
+   * The bot-scoped Teams user id (`from.id`, "29:…"), which addresses a card's user-specific view to this
+   * person. It identifies a Teams client to show buttons to, never who may click: that is `aadObjectId`.
+   */
+  teamsId?: string;
 }
 
 export interface ResetDependencies {
@@ -82,6 +87,11 @@ export type ResetOutcome =
     };
 
 export type CancelOutcome = { kind: 'cancelled'; pending: PendingReset; cancelledAt: string } | Rejected;
+
+/** How one viewer sees a pending action's card: with its buttons, waiting for the requester, or closed. */
+export type PendingActionView =
+  | { kind: 'requester' | 'onlooker'; pending: PendingReset | PendingSelection }
+  | { kind: 'closed'; reason: Exclude<ClaimFailureReason, 'not-requester'> };
 
 /**
  * Hands the temporary password to the requester privately; the only place it ever goes. Rejects when it

@@ -11,7 +11,14 @@ import { ResetPasswordDialog } from '../../dialogs/resetPasswordDialog';
 import { KeyValuePendingActionStore } from '../../storage/keyValuePendingActionStore';
 import { requesterOf } from '../../bot/activity';
 import { FakeDirectory, IDS } from '../support/fakeDirectory';
-import { cardOf, executeActionsOf, personalChatWith, type Agent } from '../support/teamsActivities';
+import {
+  type Agent,
+  cardOf,
+  channelThread,
+  executeActionsOf,
+  groupChat,
+  personalChatWith,
+} from '../support/teamsActivities';
 
 const ALEX: Agent = { id: '29:alex', name: 'Alex Wilber', aadObjectId: IDS.alex };
 const MEGAN: Agent = { id: '29:megan', name: 'Megan Bowen', aadObjectId: IDS.megan };
@@ -41,19 +48,25 @@ describe('ResetPasswordDialog', () => {
     };
   });
 
-  function clientFor(agent: Agent, options: { query?: string } = {}): DialogTestClient {
+  function clientFor(
+    agent: Agent,
+    options: { query?: string } = {},
+    where: Partial<Activity> | undefined = undefined,
+  ): DialogTestClient {
     const sut = new ResetPasswordDialog(deps, requesterOf, pino({ level: 'silent' }));
-    // Every activity arrives as Teams would address it: from this agent, in their 1:1 chat with the bot.
-    const asTeamsPersonalChat = new MiddlewareSet(async (context, next) => {
+    // Every activity arrives as Teams would address it: from this agent, in their 1:1 chat with the bot
+    // unless `where` says otherwise.
+    const asTeams = new MiddlewareSet(async (context, next) => {
       const chat = personalChatWith(agent);
       Object.assign(context.activity, {
         from: chat.user,
         recipient: chat.bot,
         conversation: chat.conversation,
+        ...where,
       });
       await next();
     });
-    return new DialogTestClient('msteams', sut, options, [asTeamsPersonalChat]);
+    return new DialogTestClient('msteams', sut, options, [asTeams]);
   }
 
   it('shows the confirmation card when the name matches one resettable user', async () => {
@@ -79,6 +92,22 @@ describe('ResetPasswordDialog', () => {
     const reply = await send(client, 'adele');
     assert.match(JSON.stringify(cardOf(reply)), /Adele Vance/);
   });
+
+  for (const [where, template] of [
+    ['channel', channelThread()],
+    ['group chat', groupChat()],
+  ] as const) {
+    it(`in a ${where}, asks for the answer with an @mention of the bot, which Teams needs to deliver it`, async () => {
+      const client = clientFor(ALEX, {}, template);
+      const question = await send(client, 'reset');
+      assert.match(
+        String(question.text),
+        /^Which user\? Reply with @Helpdesk Reset and their name or user principal name/,
+      );
+      const reply = await send(client, 'adele');
+      assert.match(JSON.stringify(cardOf(reply)), /Adele Vance/);
+    });
+  }
 
   it('says so and asks again when nobody matches', async () => {
     const client = clientFor(ALEX, { query: 'zelda' });
