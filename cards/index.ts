@@ -7,5 +7,5 @@ export { buildTemporaryPasswordCard } from './temporaryPasswordCard';
 export { buildProblemCard } from './problemCard';
 export { buildHelpCard } from './helpCard';
 export { buildNoticeCard } from './noticeCard';
-export { cardSetting } from './cardSetting';
+export { askToType, cardSetting } from './cardSetting';
 export * from './presenters';

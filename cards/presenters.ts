@@ -125,7 +125,7 @@ function pickerCard(selection: PendingSelection, setting: CardSetting): Adaptive
     query: selection.shown.query,
     candidates: selection.shown.candidates,
     hasMore: selection.shown.hasMore,
-    mentionToReply: setting.conversation === 'shared' ? setting.mention : null,
+    setting,
   });
 }
 

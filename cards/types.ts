@@ -14,8 +14,8 @@ export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string } & Recor
 
 /** Where a card goes, as far as its presentation is concerned. */
 export interface CardSetting {
-  /** 'personal': a 1:1 chat, seen by the requester only; 'shared': a channel or group chat, seen by everyone in it. */
-  conversation: 'personal' | 'shared';
+  /** A 1:1 chat shows a card to the requester only; a group chat or a channel to everyone in it. */
+  conversation: 'personal' | 'groupChat' | 'channel';
   /** "@Helpdesk Reset": in a shared conversation Teams delivers a message to the bot only if it starts so. */
   mention: string;
 }
@@ -43,11 +43,8 @@ export interface UserPickerInput {
   candidates: UserSummary[];
   /** The directory holds more matches than `candidates`. */
   hasMore: boolean;
-  /**
-   * What a typed reply must start with to reach the bot: "@Helpdesk Reset" in a channel or group chat, where
-   * Teams delivers only messages that @mention the bot; null in a 1:1 chat.
-   */
-  mentionToReply: string | null;
+  /** Where the picker goes: its hint says how to type a more specific name there. */
+  setting: CardSetting;
 }
 
 export interface ResetTarget {

@@ -1,6 +1,7 @@
 import { MAX_CANDIDATES } from '../core/resets';
 import template from './templates/userPicker.json';
 import { cardTemplate } from './expandTemplate';
+import { askToType } from './cardSetting';
 import { cardText, TextLimits } from './cardText';
 import { CardVerbs, type AdaptiveCardJson, type UserPickerInput, type UserSummary } from './types';
 
@@ -15,20 +16,11 @@ export function buildUserPickerCard(input: UserPickerInput): AdaptiveCardJson {
     selectionId: input.selectionId,
     matchSummary: matchSummary(input.query, shown.length, cut),
     candidates: shown.map(candidateRow),
-    refineHint: refineHint(input.mentionToReply),
+    refineHint: cardText(
+      `Not in the list? ${askToType(input.setting, 'a more specific name or the UPN', ['megan@contoso.com'])}`,
+      TextLimits.sentence,
+    ),
   });
-}
-
-/** Teams delivers a reply in a channel or group chat only when it @mentions the bot, so the hint says so. */
-function refineHint(mentionToReply: string | null): string {
-  if (mentionToReply === null) {
-    return 'Not in the list? Type a more specific name or the UPN (for example megan@contoso.com).';
-  }
-  const mention = cardText(mentionToReply, TextLimits.name);
-  return (
-    `Not in the list? Reply with ${mention} and a more specific name or the UPN ` +
-    `(for example ${mention} megan@contoso.com).`
-  );
 }
 
 function matchSummary(query: string, shownCount: number, cut: boolean): string {

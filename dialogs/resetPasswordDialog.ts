@@ -8,6 +8,7 @@ import {
 } from 'botbuilder-dialogs';
 import {
   type AdaptiveCardJson,
+  askToType,
   type CardSetting,
   cardSetting,
   failureCard,
@@ -93,14 +94,11 @@ export class ResetPasswordDialog extends ComponentDialog {
     const query = step.result as string | undefined;
     if (query) return step.next(query);
     if (step.options?.awaitingRefinement) return step.prompt(WHICH_USER_PROMPT, {});
-    const setting = settingOf(step.context);
-    return step.prompt(WHICH_USER_PROMPT, {
-      prompt:
-        setting.conversation === 'personal'
-          ? 'Which user? Type their name or user principal name (for example megan or megan@contoso.com).'
-          : `Which user? Reply with ${setting.mention} and their name or user principal name ` +
-            `(for example ${setting.mention} megan or ${setting.mention} megan@contoso.com).`,
-    });
+    const how = askToType(settingOf(step.context), 'their name or user principal name', [
+      'megan',
+      'megan@contoso.com',
+    ]);
+    return step.prompt(WHICH_USER_PROMPT, { prompt: `Which user? ${how}` });
   }
 
   /** Hand the name to the use case and show its answer. */

@@ -212,7 +212,7 @@ describe('cards in channels and group chats: only the requester sees the buttons
     assert.deepEqual(buttonsOf(mine.value), ['selectUser', 'selectUser']);
     assert.match(
       JSON.stringify(mine.value),
-      /Reply with @Helpdesk Reset and a more specific name or the UPN/,
+      /Reply in this thread with @Helpdesk Reset and a more specific name or the UPN/,
     );
   });
 

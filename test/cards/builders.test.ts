@@ -63,7 +63,7 @@ function everyCardWith(text: string): Record<string, AdaptiveCardJson> {
       query: text,
       candidates,
       hasMore: true,
-      mentionToReply: `@${text}`,
+      setting: { conversation: 'channel', mention: `@${text}` },
     }),
     confirm: buildConfirmResetCard(
       confirmInput(
@@ -228,7 +228,7 @@ describe('buildUserPickerCard', () => {
       query: 'megan',
       candidates,
       hasMore,
-      mentionToReply: null,
+      setting: { conversation: 'personal', mention: '@Helpdesk Reset' },
     });
   }
   const many = (count: number) =>
@@ -271,8 +271,22 @@ describe('buildUserPickerCard', () => {
     assert.ok(texts.includes('No job title or department'));
   });
 
-  it('tells the agent how to refine the search', () => {
-    assert.match(visibleTexts(pickerWith(many(2))).join('\n'), /more specific name or the UPN/);
+  it('tells the agent how to refine the search, with the @mention Teams needs outside a 1:1 chat', () => {
+    assert.match(
+      visibleTexts(pickerWith(many(2))).join('\n'),
+      /Not in the list\? Type a more specific name or the UPN \(for example megan@contoso\.com\)/,
+    );
+    const inChannel = buildUserPickerCard({
+      selectionId: 'sel-1',
+      query: 'megan',
+      candidates: many(2),
+      hasMore: false,
+      setting: { conversation: 'channel', mention: '@Helpdesk Reset' },
+    });
+    assert.match(
+      visibleTexts(inChannel).join('\n'),
+      /Reply in this thread with @Helpdesk Reset and a more specific name or the UPN \(for example @Helpdesk Reset megan@contoso\.com\)/,
+    );
   });
 });
 

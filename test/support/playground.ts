@@ -201,10 +201,15 @@ export class PlaygroundPage {
     return card.locator(SELECTORS.cardAction).allInnerTexts();
   }
 
-  /** The text of each RichTextBlock in a card (where a card shows a value verbatim, e.g. a password). */
+  /** The text of each RichTextBlock in a card (where cards show values verbatim). */
   async cardRichTexts(card: Locator): Promise<string[]> {
     const texts = await card.locator(SELECTORS.richTextBlock).allInnerTexts();
     return texts.map((text) => text.trim());
+  }
+
+  /** The text of the card element with this `id` (the renderer gives the element that DOM id). */
+  async cardElementText(card: Locator, id: string): Promise<string> {
+    return (await card.locator(`[id="${id}"]`).innerText()).trim();
   }
 
   /** Polls `condition` until it holds; fails with `what` after the timeout. */
