@@ -152,6 +152,19 @@ export class PlaygroundPage {
     await this.page.getByRole('button', { name: 'Post', exact: true }).click();
   }
 
+  /**
+   * Replies in the open channel's latest thread, @mentioning the bot through the picker, as Teams needs for
+   * the bot to receive the reply.
+   */
+  async replyToBotInThread(text: string): Promise<void> {
+    const box = this.page.locator(SELECTORS.composeBox).last();
+    await box.click();
+    await this.page.keyboard.type('@');
+    await this.page.locator(SELECTORS.mentionOption, { hasText: this.botName }).click();
+    await this.page.keyboard.type(` ${text}`);
+    await this.page.keyboard.press('Enter');
+  }
+
   /** The content of every bot message in the open conversation, oldest first. */
   botMessages(): Locator {
     return this.page.locator(SELECTORS.botMessage(this.botName));
