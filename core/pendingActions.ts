@@ -153,8 +153,8 @@ export class PendingActions {
     const stored = await this.store.read(id);
     if (!stored || stored.action.kind !== kind) return { open: false, reason: 'unknown' };
     if (stored.usedAt !== null) return { open: false, reason: 'already-used' };
-    if (Date.parse(stored.action.expiresAt) <= this.now().getTime())
-      return { open: false, reason: 'expired' };
+    const expired = Date.parse(stored.action.expiresAt) <= this.now().getTime();
+    if (expired) return { open: false, reason: 'expired' };
     return {
       open: true,
       action: stored.action as Extract<PendingAction, { kind: K }>,
