@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   buildConfirmResetCard,
   buildHelpCard,
+  buildNoticeCard,
   buildProblemCard,
   buildResetCancelledCard,
   buildResetDoneCard,
@@ -97,6 +98,7 @@ function everyCardWith(text: string): Record<string, AdaptiveCardJson> {
       requireMfa: true,
     }),
     problem: buildProblemCard({ title: text, message: text, nextStep: text, requestId: text }),
+    notice: buildNoticeCard({ title: text, subtitle: text, message: `Waiting for ${text} to confirm.` }),
     help: buildHelpCard(),
   };
 }
