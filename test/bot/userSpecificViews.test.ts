@@ -15,11 +15,13 @@ import { KeyValuePendingActionStore } from '../../storage/keyValuePendingActionS
 import { FakeDirectory, IDS, ROLE } from '../support/fakeDirectory';
 import {
   type Agent,
+  automaticRefreshFor,
   cardInvoke,
   cardOf,
   channelThread,
   executeActionsOf,
   groupChat,
+  manualRefreshOf,
   mentioningBot,
   personalChatWith,
 } from '../support/teamsActivities';
@@ -116,11 +118,14 @@ describe('cards in channels and group chats: only the requester sees the buttons
     return (response.value as { body: InvokeBody }).body;
   }
 
-  /** What Teams does for a user in `refresh.userIds`: an automatic adaptiveCard/action with the refresh action. */
+  /**
+   * What Teams does: an automatic adaptiveCard/action with the refresh action for a user in
+   * `refresh.userIds`, a manual one for anyone who chooses Refresh.
+   */
   function refreshAs(card: unknown, from: Agent, trigger: 'manual' | 'automatic'): Promise<InvokeBody> {
-    const action = refreshOf(card)?.action;
-    assert.ok(action, 'the card has a refresh action');
-    return invoke(String(action.verb), action.data as Record<string, unknown>, from, trigger);
+    const action = trigger === 'automatic' ? automaticRefreshFor(card, from.id) : manualRefreshOf(card);
+    assert.ok(action, `Teams would not refresh this card for ${from.id} (${trigger})`);
+    return invoke(action.verb, action.data, from, trigger);
   }
 
   it('posts the confirmation to the channel without buttons, saying whose confirmation it waits for', async () => {
@@ -172,8 +177,11 @@ describe('cards in channels and group chats: only the requester sees the buttons
     const posted = await post('reset meganb@contoso.com');
     const resetId = (refreshOf(posted)?.action.data as { resetId: string }).resetId;
     await invoke('cancelReset', { resetId }, ALEX);
-    for (const viewer of [ALEX, LYNNE]) {
-      const body = await refreshAs(posted, viewer, 'automatic');
+    for (const [viewer, trigger] of [
+      [ALEX, 'automatic'],
+      [LYNNE, 'manual'],
+    ] as const) {
+      const body = await refreshAs(posted, viewer, trigger);
       assertValid(body.value);
       assert.deepEqual(buttonsOf(body.value), []);
       assert.match(JSON.stringify(body.value), /This card has been used/);

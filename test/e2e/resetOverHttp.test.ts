@@ -11,7 +11,12 @@ import {
 } from '../support/loopbackConnector';
 import type { AdaptiveCardJson } from '../../cards';
 import { validateCard } from '../../cards/validateCard';
-import { executeActionsOf, teamsDelivers } from '../support/teamsActivities';
+import {
+  automaticRefreshFor,
+  executeActionsOf,
+  manualRefreshOf,
+  teamsDelivers,
+} from '../support/teamsActivities';
 
 const TENANT_ID = '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e';
 const ALEX = { id: '29:alex', name: 'Alex Wilber', aadObjectId: 'e1a00000-0000-4000-8000-000000000001' };
@@ -196,12 +201,10 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     card: unknown,
     trigger: 'manual' | 'automatic' = 'automatic',
   ): Promise<unknown> {
-    const refresh = (
-      card as { refresh?: { action: { verb: string; data: Record<string, unknown> }; userIds: string[] } }
-    ).refresh;
+    const refresh =
+      trigger === 'automatic' ? automaticRefreshFor(card, String(viewer.from?.id)) : manualRefreshOf(card);
     if (refresh === undefined) return card;
-    if (trigger === 'automatic' && !refresh.userIds.includes(String(viewer.from?.id))) return card;
-    const refreshed = await click(viewer, refresh.action.verb, refresh.action.data, trigger);
+    const refreshed = await click(viewer, refresh.verb, refresh.data, trigger);
     assert.equal(refreshed.status, 200);
     const body = refreshed.body as { type: string; value: unknown };
     assert.equal(body.type, 'application/vnd.microsoft.card.adaptive');

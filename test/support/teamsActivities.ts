@@ -143,3 +143,25 @@ export function teamsDelivers(activity: Partial<Activity>, botId: string): boole
       entity.type === 'mention' && (entity as { mentioned?: { id?: string } }).mentioned?.id === botId,
   );
 }
+
+/** The action a card's `refresh` asks Teams to invoke. */
+export interface RefreshAction {
+  verb: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The refresh Teams runs for `teamsUserId` on its own when it shows `card`: only for the Teams user ids in
+ * `refresh.userIds`; anyone else sees the card as posted unless they choose Refresh by hand (Teams, "Work
+ * with Universal Actions for Adaptive Cards", User IDs in refresh; "User Specific Views").
+ */
+export function automaticRefreshFor(card: unknown, teamsUserId: string): RefreshAction | undefined {
+  const refresh = (card as { refresh?: { action?: RefreshAction; userIds?: unknown } } | undefined)?.refresh;
+  if (refresh?.action === undefined || !Array.isArray(refresh.userIds)) return undefined;
+  return refresh.userIds.includes(teamsUserId) ? refresh.action : undefined;
+}
+
+/** The refresh anyone can run by hand from the message's menu ("Refresh"), if the card has one. */
+export function manualRefreshOf(card: unknown): RefreshAction | undefined {
+  return (card as { refresh?: { action?: RefreshAction } } | undefined)?.refresh?.action;
+}
