@@ -1,4 +1,5 @@
 import type { Activity, TurnContext } from 'botbuilder';
+import { type CardSetting, cardSetting } from '../cards';
 import type { Requester } from '../core/resets';
 
 /**
@@ -9,12 +10,26 @@ import type { Requester } from '../core/resets';
 /** Who a requester is, without the way to reach them (`requesters.ts` adds their private chat). */
 export type RequesterIdentity = Omit<Requester, 'privateChat'>;
 
-/** The person asking, by Entra object id (`from.aadObjectId`); the name is for display only. */
+/** Teams user ids ("29:…") are about 100 characters; anything much longer is not one. */
+const MAX_TEAMS_ID = 200;
+
+/**
+ * The person asking, by Entra object id (`from.aadObjectId`); the name is for display only, and the Teams
+ * user id (`from.id`) only addresses their view of a card.
+ */
 export function requesterOf(context: TurnContext): RequesterIdentity {
-  const from = context.activity.from as { aadObjectId?: unknown; name?: unknown } | undefined;
+  const from = context.activity.from as { id?: unknown; aadObjectId?: unknown; name?: unknown } | undefined;
   const aadObjectId = typeof from?.aadObjectId === 'string' ? from.aadObjectId : undefined;
   const name = typeof from?.name === 'string' ? from.name.trim() : '';
-  return { aadObjectId, name: name || 'the requester' };
+  const teamsId =
+    typeof from?.id === 'string' && from.id !== '' && from.id.length <= MAX_TEAMS_ID ? from.id : undefined;
+  return { aadObjectId, name: name || 'the requester', teamsId };
+}
+
+/** A 1:1 chat, or a channel or group chat (where everyone sees the cards and replies need an @mention). */
+export function cardSettingOf(context: TurnContext): CardSetting {
+  const { conversation, recipient } = context.activity;
+  return cardSetting(conversation?.conversationType, recipient?.name);
 }
 
 /** The tenant Teams says the activity comes from: `channelData.tenant.id`, else `conversation.tenantId`. */

@@ -13,7 +13,8 @@ import {
   CardVerbs,
   cancelledCard,
   internalErrorCard,
-  preparationCard,
+  preparationCards,
+  refreshedCard,
   rejectionMessage,
   resetOutcomeCard,
   resettingCard,
@@ -31,8 +32,9 @@ import {
   type Requester,
   type ResetDependencies,
   type ResetOptions,
+  viewPendingAction,
 } from '../core/resets';
-import { requesterOf } from './activity';
+import { cardSettingOf, requesterOf } from './activity';
 import type { BackgroundWork } from './backgroundWork';
 import { ClickBudget, INVOKE_ANSWER_BUDGET_MS, type WorkBudget } from './clickBudget';
 import { describeError, stackFramesOf } from './errorShape';
@@ -52,6 +54,7 @@ const toggle = z.enum(['true', 'false']).optional();
 const selectUserData = z.object({ selectionId: pendingId, userId: z.string().refine(isGuid) });
 const confirmResetData = z.object({ resetId: pendingId, revokeSessions: toggle, requireMfa: toggle });
 const cancelResetData = z.object({ resetId: pendingId });
+const refreshCardData = z.union([z.object({ resetId: pendingId }), z.object({ selectionId: pendingId })]);
 
 /** What the card actions work with besides the use cases' dependencies. */
 export interface CardActionServices {
@@ -97,6 +100,8 @@ export class CardActionHandler {
           return await this.confirm(context, data);
         case CardVerbs.cancelReset:
           return await this.cancel(context, data);
+        case CardVerbs.refreshCard:
+          return await this.refresh(context, data);
         default:
           return this.invalid(context, `unknown verb`);
       }
@@ -105,7 +110,10 @@ export class CardActionHandler {
     }
   }
 
-  /** The requester picked one of several matches: replace the picker with the confirmation (or refusal). */
+  /**
+   * The requester picked one of several matches: the picker becomes the confirmation (or refusal), for the
+   * requester in the response and, as posted in this conversation, for everyone else.
+   */
   private async selectUser(context: TurnContext, data: unknown): Promise<AdaptiveCardInvokeResponse> {
     const parsed = selectUserData.safeParse(data);
     if (!parsed.success) return this.invalid(context, 'malformed selectUser data');
@@ -121,7 +129,34 @@ export class CardActionHandler {
     );
     if (result.kind === 'rejected') return messageResponse(rejectionMessage(result.reason));
     if (result.kind === 'failed') this.logFailure(result.error, `card: ${result.doing}`);
-    return cardResponse(preparationCard(result, requester.name));
+    const cards = preparationCards(result, cardSettingOf(context));
+    await this.updateCardAsPosted(context, cards.posted);
+    return cardResponse(cards.forRequester);
+  }
+
+  /**
+   * Teams asks for this viewer's view of a card (Universal Actions user-specific views): automatically for
+   * the requester, by hand ("Refresh") for anyone. Who sees the buttons is decided from the pending action.
+   */
+  private async refresh(context: TurnContext, data: unknown): Promise<AdaptiveCardInvokeResponse> {
+    const parsed = refreshCardData.safeParse(data);
+    if (!parsed.success) return this.invalid(context, 'malformed refreshCard data');
+    const view =
+      'resetId' in parsed.data
+        ? await viewPendingAction(requesterOf(context), 'reset', parsed.data.resetId, this.deps)
+        : await viewPendingAction(requesterOf(context), 'selection', parsed.data.selectionId, this.deps);
+    return cardResponse(refreshedCard(view, cardSettingOf(context)));
+  }
+
+  /** The card as everyone else sees it; if that fails, the base card simply stays as it was. */
+  private async updateCardAsPosted(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
+    const cardActivityId = context.activity.replyToId;
+    if (!cardActivityId) return;
+    const update = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+    update.id = cardActivityId;
+    await context.updateActivity(update).catch((error: unknown) => {
+      this.logger.warn({ error: describeError(error) }, 'could not update the card as posted');
+    });
   }
 
   /**

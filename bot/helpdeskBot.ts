@@ -10,6 +10,7 @@ import {
 import { DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
 import { buildHelpCard } from '../cards';
 import { RESET_PASSWORD_DIALOG, type ResetPasswordDialog } from '../dialogs/resetPasswordDialog';
+import { cardSettingOf } from './activity';
 import type { CardActionHandler } from './cardActions';
 import { parseCommand } from './commands';
 import type { Logger } from './logger';
@@ -58,9 +59,13 @@ export class HelpdeskBot extends TeamsActivityHandler {
   private async handleMessage(context: TurnContext): Promise<void> {
     const text =
       typeof context.activity.text === 'string' ? TurnContext.removeRecipientMention(context.activity) : '';
+    const { mention, conversation } = cardSettingOf(context);
+    // In a channel or group chat Teams passes on only messages that @mention the bot: say so in every hint.
+    const say = (command: string) =>
+      conversation === 'personal' ? `"${command}"` : `"${mention} ${command}"`;
     if (!text?.trim()) {
       // Card submissions of old clients arrive as text-less messages; our cards use Universal Actions.
-      await context.sendActivity('Please use the buttons on the latest card, or type "help".');
+      await context.sendActivity(`Please use the buttons on the latest card, or send ${say('help')}.`);
       return;
     }
     const dialogContext = await this.dialogs.createContext(context);
@@ -83,7 +88,8 @@ export class HelpdeskBot extends TeamsActivityHandler {
         if (result.status === DialogTurnStatus.empty) {
           this.logger.debug('message outside a conversation');
           await context.sendActivity(
-            'I reset passwords for helpdesk administrators. Try "reset password for megan", or type "help".',
+            `I reset passwords for helpdesk administrators. Try ${say('reset password for megan')}, ` +
+              `or send ${say('help')}.`,
           );
         }
         return;

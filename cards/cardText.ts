@@ -1,33 +1,29 @@
 /**
- * Untrusted text (directory attributes, what a requester typed) on its way into a card: made single-line,
- * capped, and escaped so that Teams shows it literally.
+ * Untrusted text (directory attributes, what a requester typed, guidance, request ids) on its way into a card.
+ *
+ * Cards show such text only in `TextRun`s of a `RichTextBlock`, which take no markdown ("RichTextBlock does
+ * not support markdown": Adaptive Cards, Text features), whereas Teams applies markdown to `TextBlock` text
+ * and to `Fact.Title` / `Fact.Value` (Teams, Format cards). So nothing is escaped: a backslash escape would
+ * be shown literally by a TextRun, and by Teams on iOS and Android even in a TextBlock (msteams-docs#5793,
+ * AdaptiveCards#5590). What is left to do is cleaning and capping.
  */
 
-// C0/C1 controls (newlines included: a name must not open a fake second line or a list) become spaces.
+// C0/C1 controls (newlines included: a name must not open a fake second line) become spaces.
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 // Bidi embeddings, overrides and isolates can make a name read as something else ("Trojan Source").
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
-
-// Characters the Adaptive Card markdown subset (CommonMark: emphasis, links, lists) or a Teams client may
-// interpret anywhere in a line. Backslash-escaping ASCII punctuation is plain CommonMark.
-const INLINE_MARKUP = /[\\`*_[\]()#<>~&]/g;
-// A line that starts with "-", "+" or "1." / "1)" would become a list item.
-const LIST_MARKER_AT_START = /^(\s*)(?:([-+])|(\d+)([.)]))/;
-// "{{DATE(…)}}" / "{{TIME(…)}}" is a renderer function, not markdown: break the double brace.
+// "{{DATE(…)}}" / "{{TIME(…)}}" is a renderer function, evaluated in TextRuns too: an invisible word joiner
+// between the braces keeps the text as it reads and stops the function from matching.
 const SECOND_OPENING_BRACE = /(?<=\{)\{/g;
+const WORD_JOINER = '\u2060';
 
-/** Escapes one untrusted value so that it renders literally in a TextBlock or a Fact. */
-export function escapeCardText(value: string): string {
-  const singleLine = value.replace(CONTROL_CHARACTERS, ' ').replace(BIDI_CONTROLS, '');
-  const escaped = singleLine.replace(INLINE_MARKUP, '\\$&').replace(SECOND_OPENING_BRACE, '\\{');
-  return escaped.replace(
-    LIST_MARKER_AT_START,
-    (_match, indent: string, sign?: string, digits?: string, dot?: string) =>
-      sign !== undefined
-        ? `${indent}\\${sign}`
-        : `${indent}${digits ?? ''}${dot === '.' ? '\\.' : (dot ?? '')}`,
-  );
+/** Makes one untrusted value single-line and inert for a TextRun, without changing how it reads. */
+export function cleanCardText(value: string): string {
+  return value
+    .replace(CONTROL_CHARACTERS, ' ')
+    .replace(BIDI_CONTROLS, '')
+    .replace(SECOND_OPENING_BRACE, `${WORD_JOINER}{`);
 }
 
 const ELLIPSIS = '…';
@@ -50,9 +46,9 @@ export function truncateText(value: string, maxCodePoints: number): string {
   return kept.trimEnd() + ELLIPSIS;
 }
 
-/** Caps, then escapes (in that order, so that an escape is never cut in half). */
+/** Caps, then cleans (so that a word joiner is never cut off from its braces). */
 export function cardText(value: string, maxCodePoints: number): string {
-  return escapeCardText(truncateText(value, maxCodePoints));
+  return cleanCardText(truncateText(value, maxCodePoints));
 }
 
 function codePointLength(value: string): number {

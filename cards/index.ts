@@ -1,5 +1,4 @@
 export * from './types';
-export { escapeCardText } from './cardText';
 export { buildUserPickerCard } from './userPickerCard';
 export { buildConfirmResetCard } from './confirmResetCard';
 export { buildResetDoneCard } from './resetDoneCard';
@@ -8,5 +7,7 @@ export { buildTemporaryPasswordCard } from './temporaryPasswordCard';
 export { buildProblemCard } from './problemCard';
 export { buildResettingCard, type ResettingInput } from './resettingCard';
 export { buildHelpCard } from './helpCard';
+export { buildNoticeCard } from './noticeCard';
+export { askToType, cardSetting } from './cardSetting';
 export * from './presenters';
 export * from './backgroundResetPresenters';

@@ -1,8 +1,10 @@
 import type { AgentFacingError } from '../core/errors';
+import type { ClaimFailureReason, PendingReset, PendingSelection } from '../core/pendingActions';
 import type { Refusal } from '../core/policy/types';
 import type {
   CancelOutcome,
   ClaimFailure,
+  PendingActionView,
   Preparation,
   Rejected,
   ResetOutcome,
@@ -10,11 +12,13 @@ import type {
   TargetSearch,
 } from '../core/resets';
 import { buildConfirmResetCard } from './confirmResetCard';
+import { buildNoticeCard } from './noticeCard';
 import { buildProblemCard } from './problemCard';
 import { buildResetCancelledCard } from './resetCancelledCard';
 import { buildResetDoneCard } from './resetDoneCard';
 import { buildUserPickerCard } from './userPickerCard';
-import type { AdaptiveCardJson } from './types';
+import { type PendingActionKey, withUserSpecificView } from './userSpecificView';
+import type { AdaptiveCardJson, CardSetting, CardViews, NoticeInput } from './types';
 
 /**
  * Turns what a use case returned into what the requester sees. No decisions: every branch here only picks
@@ -43,40 +47,139 @@ export function errorCard(
   });
 }
 
-/** The confirmation for a prepared reset, or why there is none. */
-export function preparationCard(preparation: Preparation, requesterName: string): AdaptiveCardJson {
+/**
+ * The confirmation for a prepared reset, or why there is none: as posted in the conversation, and as the
+ * requester sees it.
+ */
+export function preparationCards(preparation: Preparation, setting: CardSetting): CardViews {
   switch (preparation.kind) {
     case 'refused':
-      return refusalCard(preparation.refusal);
+      return sameForEveryone(refusalCard(preparation.refusal));
     case 'failed':
-      return failureCard(preparation);
-    case 'ready': {
-      const { user } = preparation.target;
-      return buildConfirmResetCard({
-        resetId: preparation.pending.id,
-        requesterName,
-        user: {
-          displayName: user.displayName,
-          userPrincipalName: user.userPrincipalName,
-          jobTitle: user.jobTitle,
-          department: user.department,
-          accountEnabled: user.accountEnabled,
-          source: user.onPremisesSyncEnabled === true ? 'on-premises' : 'cloud',
-          lastPasswordChangeDateTime: user.lastPasswordChangeDateTime,
-        },
-        warnings: preparation.warnings,
-      });
-    }
+      return sameForEveryone(failureCard(preparation));
+    case 'ready':
+      return pendingActionCards(preparation.pending, setting);
   }
 }
 
-/** Several matches: one button per candidate. */
-export function pickerCard(choice: Extract<TargetSearch, { kind: 'choose' }>): AdaptiveCardJson {
+/** Several matches: one button per candidate, for the requester. */
+export function pickerCards(
+  choice: Extract<TargetSearch, { kind: 'choose' }>,
+  setting: CardSetting,
+): CardViews {
+  return pendingActionCards(choice.selection, setting);
+}
+
+/** What a refresh shows this viewer: the requester their buttons, anyone else the waiting view. */
+export function refreshedCard(view: PendingActionView, setting: CardSetting): AdaptiveCardJson {
+  switch (view.kind) {
+    case 'closed':
+      return buildNoticeCard(CLOSED_NOTICES[view.reason]);
+    case 'onlooker':
+      return withUserSpecificView(
+        waitingCard(view.pending),
+        keyOf(view.pending),
+        view.pending.requesterTeamsId,
+      );
+    case 'requester':
+      return pendingActionCards(view.pending, setting).forRequester;
+  }
+}
+
+/**
+ * A pending action's card. In a 1:1 chat only the requester sees it, so it is posted whole. In a channel or
+ * group chat everyone sees what is posted, so that is a waiting view without buttons, which Teams refreshes
+ * into the buttons for the requester alone.
+ */
+function pendingActionCards(pending: PendingReset | PendingSelection, setting: CardSetting): CardViews {
+  const whole = pending.kind === 'reset' ? confirmationCard(pending) : pickerCard(pending, setting);
+  if (setting.conversation === 'personal') return sameForEveryone(whole);
+  const key = keyOf(pending);
+  return {
+    posted: withUserSpecificView(waitingCard(pending), key, pending.requesterTeamsId),
+    forRequester: withUserSpecificView(whole, key, pending.requesterTeamsId),
+  };
+}
+
+function confirmationCard(pending: PendingReset): AdaptiveCardJson {
+  const { target, warnings } = pending.shown;
+  return buildConfirmResetCard({
+    resetId: pending.id,
+    requesterName: pending.requesterName,
+    user: {
+      displayName: pending.targetDisplayName,
+      userPrincipalName: pending.targetUserPrincipalName,
+      jobTitle: target.jobTitle,
+      department: target.department,
+      accountEnabled: target.accountEnabled,
+      source: target.onPremisesSyncEnabled === true ? 'on-premises' : 'cloud',
+      lastPasswordChangeDateTime: target.lastPasswordChangeDateTime,
+    },
+    warnings,
+  });
+}
+
+function pickerCard(selection: PendingSelection, setting: CardSetting): AdaptiveCardJson {
   return buildUserPickerCard({
-    selectionId: choice.selection.id,
-    query: choice.query,
-    candidates: choice.candidates,
-    hasMore: choice.hasMore,
+    selectionId: selection.id,
+    query: selection.shown.query,
+    candidates: selection.shown.candidates,
+    hasMore: selection.shown.hasMore,
+    setting,
+  });
+}
+
+/** What everyone but the requester sees while the requester decides. */
+function waitingCard(pending: PendingReset | PendingSelection): AdaptiveCardJson {
+  const requester = pending.requesterName;
+  if (pending.kind === 'reset') {
+    return buildNoticeCard({
+      title: `Reset the password of ${pending.targetDisplayName}?`,
+      subtitle: pending.targetUserPrincipalName,
+      message:
+        `Waiting for ${requester} to confirm. Only ${requester} can reset this password or cancel, ` +
+        `and the temporary password will go to ${requester} privately.`,
+    });
+  }
+  return buildNoticeCard({
+    title: 'Which user?',
+    subtitle: `Search: "${pending.shown.query}"`,
+    message: `Waiting for ${requester} to choose among the people who match. Only ${requester} can choose.`,
+  });
+}
+
+function keyOf(pending: PendingReset | PendingSelection): PendingActionKey {
+  return pending.kind === 'reset' ? { resetId: pending.id } : { selectionId: pending.id };
+}
+
+function sameForEveryone(card: AdaptiveCardJson): CardViews {
+  return { posted: card, forRequester: card };
+}
+
+const CLOSED_NOTICES: Record<Exclude<ClaimFailureReason, 'not-requester'>, NoticeInput> = {
+  unknown: {
+    title: 'This card is no longer valid',
+    message:
+      'Nothing was changed. To reset a password, ask again with "reset" and the user\'s name ' +
+      '(in a channel or group chat, @mention me first).',
+  },
+  expired: {
+    title: 'This card has expired',
+    message: 'Nothing was changed. To reset a password, ask again to get a fresh card.',
+  },
+  'already-used': {
+    title: 'This card has been used',
+    message: 'It was used once already; what happened was posted in this conversation.',
+  },
+};
+
+/** Nobody matches what the requester typed; the question comes again after this. */
+export function noMatchCard(query: string): AdaptiveCardJson {
+  return buildProblemCard({
+    title: `I found nobody matching "${query}"`,
+    message:
+      'No display name, first name or last name starts with it, and no user principal name or email address equals it.',
+    nextStep: 'Try another name, or the user principal name (for example megan@contoso.com).',
   });
 }
 
@@ -124,7 +227,9 @@ export function cancelledCard(outcome: Exclude<CancelOutcome, Rejected>): Adapti
 }
 
 const REJECTION_MESSAGES: Record<ClaimFailure, string> = {
-  unknown: 'This card is no longer valid. Nothing was changed. Ask again: type "reset" and the user\'s name.',
+  unknown:
+    'This card is no longer valid. Nothing was changed. Ask again with "reset" and the user\'s name ' +
+    '(in a channel or group chat, @mention me first).',
   'not-requester': 'Only the agent who asked for this reset can use this card. Nothing was changed.',
   expired: 'This card has expired. Nothing was changed. Ask again to get a fresh card.',
   'already-used': 'This card has already been used; its outcome is shown above.',

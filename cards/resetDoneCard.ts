@@ -40,7 +40,11 @@ function deliveryNote(delivery: ResetDoneInput['passwordDelivery'], requesterNam
 function sessionsNote(sessions: ResetDoneInput['sessions']): OutcomeNote {
   switch (sessions) {
     case 'revoked':
-      return info('The user was signed out of all sessions.');
+      // Graph: "there might be a small delay of a few minutes before tokens are revoked" (revokeSignInSessions).
+      return info(
+        'Signing the user out of all sessions was requested; it takes effect within a few minutes, ' +
+          'as Microsoft Entra ID revokes their tokens.',
+      );
     case 'not-requested':
       return info('Existing sessions were left signed in.');
     case 'failed':

@@ -5,10 +5,26 @@ export const CardVerbs = {
   selectUser: 'selectUser',
   confirmReset: 'confirmReset',
   cancelReset: 'cancelReset',
+  /** A card's `refresh` action: Teams asks for the viewer's own view of the card (user-specific views). */
+  refreshCard: 'refreshCard',
 } as const;
 export type CardVerb = (typeof CardVerbs)[keyof typeof CardVerbs];
 
 export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string } & Record<string, unknown>;
+
+/** Where a card goes, as far as its presentation is concerned. */
+export interface CardSetting {
+  /** A 1:1 chat shows a card to the requester only; a group chat or a channel to everyone in it. */
+  conversation: 'personal' | 'groupChat' | 'channel';
+  /** "@Helpdesk Reset": in a shared conversation Teams delivers a message to the bot only if it starts so. */
+  mention: string;
+}
+
+/** A card as posted for everyone in the conversation, and as its requester sees it. */
+export interface CardViews {
+  posted: AdaptiveCardJson;
+  forRequester: AdaptiveCardJson;
+}
 
 /** One search match, as the picker shows it. */
 export interface UserSummary {
@@ -27,6 +43,8 @@ export interface UserPickerInput {
   candidates: UserSummary[];
   /** The directory holds more matches than `candidates`. */
   hasMore: boolean;
+  /** Where the picker goes: its hint says how to type a more specific name there. */
+  setting: CardSetting;
 }
 
 export interface ResetTarget {
@@ -80,4 +98,11 @@ export interface ProblemInput {
   nextStep: string;
   /** Graph's request-id, for support. */
   requestId?: string;
+}
+
+export interface NoticeInput {
+  title: string;
+  /** A line under the title (a UPN, a search). */
+  subtitle?: string;
+  message: string;
 }

@@ -1,6 +1,7 @@
 import { MAX_CANDIDATES } from '../core/resets';
 import template from './templates/userPicker.json';
 import { cardTemplate } from './expandTemplate';
+import { askToType } from './cardSetting';
 import { cardText, TextLimits } from './cardText';
 import { CardVerbs, type AdaptiveCardJson, type UserPickerInput, type UserSummary } from './types';
 
@@ -15,6 +16,10 @@ export function buildUserPickerCard(input: UserPickerInput): AdaptiveCardJson {
     selectionId: input.selectionId,
     matchSummary: matchSummary(input.query, shown.length, cut),
     candidates: shown.map(candidateRow),
+    refineHint: cardText(
+      `Not in the list? ${askToType(input.setting, 'a more specific name or the UPN', ['megan@contoso.com'])}`,
+      TextLimits.sentence,
+    ),
   });
 }
 

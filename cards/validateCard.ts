@@ -8,6 +8,8 @@ const AdaptiveCards = require('adaptivecards/dist/adaptivecards.js') as typeof i
 const MAX_VERSION = { major: 1, minor: 5 };
 /** Issue #3's budget, well inside Teams' own limit for bot messages (about 40–100 KB). */
 export const MAX_CARD_BYTES = 28 * 1024;
+/** "Maximum 60 different users can see a different version of the card" (Teams, User Specific Views). */
+export const MAX_REFRESH_USER_IDS = 60;
 
 /**
  * Problems that would stop Teams from rendering `card` as intended: parse and validation events of the
@@ -28,9 +30,30 @@ export function validateCard(card: AdaptiveCardJson): string[] {
   for (const action of executeActions(card)) {
     if (typeof action.verb !== 'string' || action.verb === '') problems.push('an Action.Execute has no verb');
   }
+  problems.push(...refreshProblems(card));
   const bytes = Buffer.byteLength(JSON.stringify(card), 'utf8');
   if (bytes >= MAX_CARD_BYTES) problems.push(`card is ${bytes} bytes, budget is ${MAX_CARD_BYTES}`);
 
+  return problems;
+}
+
+/**
+ * A `refresh` (Universal Actions) holds an Action.Execute and the Teams user ids that refresh automatically:
+ * "The `userIds` property must always be included", with "a maximum of 60 (sixty) user MRIs", and the card
+ * "must be set to 1.5" (Teams, "Work with Universal Actions for Adaptive Cards").
+ */
+function refreshProblems(card: AdaptiveCardJson): string[] {
+  if (card.refresh === undefined) return [];
+  const refresh = card.refresh as { action?: { type?: unknown }; userIds?: unknown };
+  const problems: string[] = [];
+  if (refresh.action?.type !== 'Action.Execute') problems.push('refresh.action is not an Action.Execute');
+  const { userIds } = refresh;
+  if (!Array.isArray(userIds) || !userIds.every((id) => typeof id === 'string')) {
+    problems.push('refresh.userIds is not a list of Teams user ids');
+  } else if (userIds.length > MAX_REFRESH_USER_IDS) {
+    problems.push(`refresh.userIds has ${userIds.length} ids, Teams allows ${MAX_REFRESH_USER_IDS}`);
+  }
+  if (card.version !== '1.5') problems.push(`a card with refresh must be version 1.5, not ${card.version}`);
   return problems;
 }
 

@@ -10,15 +10,41 @@ interface PendingActionBase {
   /** Entra object id of the requester; the only person whose click counts. */
   requesterAadObjectId: string;
   requesterName: string;
+  /**
+   * The requester's Teams user id (`from.id`), when Teams sent one: in a channel or group chat the card's
+   * buttons are a view for this id alone. Never used to decide who may click.
+   */
+  requesterTeamsId?: string;
   conversationId: string;
   createdAt: string;
   expiresAt: string;
 }
 
+/** One offered user, as the picker showed them. */
+export interface CandidateSummary {
+  id: string;
+  displayName: string;
+  userPrincipalName: string;
+  jobTitle: string | null;
+  department: string | null;
+}
+
 /** A list of matching users shown for the requester to pick one. */
 export interface PendingSelection extends PendingActionBase {
   kind: 'selection';
+  /** The only users a pick may name. */
   candidateIds: string[];
+  /** What the picker showed, so that the requester's card can be shown again exactly as it was. */
+  shown: { query: string; candidates: CandidateSummary[]; hasMore: boolean };
+}
+
+/** What the confirmation card showed about the target, beyond name and UPN. */
+export interface TargetSummary {
+  jobTitle: string | null;
+  department: string | null;
+  accountEnabled: boolean;
+  onPremisesSyncEnabled: boolean | null;
+  lastPasswordChangeDateTime: string | null;
 }
 
 /** A confirmation card waiting for Reset password or Cancel. */
@@ -27,6 +53,8 @@ export interface PendingReset extends PendingActionBase {
   targetId: string;
   targetDisplayName: string;
   targetUserPrincipalName: string;
+  /** What the card showed, so that the requester's card can be shown again exactly as it was. */
+  shown: { target: TargetSummary; warnings: string[] };
 }
 
 export type PendingAction = PendingSelection | PendingReset;
@@ -56,6 +84,14 @@ export type ClaimFailureReason = 'unknown' | 'not-requester' | 'expired' | 'alre
 
 export type ClaimResult<T extends PendingAction> =
   { claimed: true; action: T } | { claimed: false; reason: ClaimFailureReason };
+
+/**
+ * A pending action as one viewer may see it: still open (and whether the viewer is its requester), or
+ * closed for everyone.
+ */
+export type LookResult<T extends PendingAction> =
+  | { open: true; action: T; viewerIsRequester: boolean }
+  | { open: false; reason: Exclude<ClaimFailureReason, 'not-requester'> };
 
 /** Confirmation cards outlive a coffee break, not a working day. */
 export const PENDING_ACTION_LIFETIME_MS = 15 * 60 * 1000;
@@ -102,6 +138,29 @@ export class PendingActions {
     const marked = await this.store.markUsed(stored, this.now().toISOString());
     if (marked === 'conflict') return { claimed: false, reason: 'already-used' };
     return { claimed: true, action: stored.action as Extract<PendingAction, { kind: K }> };
+  }
+
+  /**
+   * Reads an action without using it, for showing its card: whether it is still open, and whether `viewer`
+   * is the requester. A card shows its buttons only on that answer; a click is still claimed on its own.
+   */
+  async look<K extends PendingAction['kind']>(
+    kind: K,
+    id: string,
+    viewerAadObjectId: string | undefined,
+  ): Promise<LookResult<Extract<PendingAction, { kind: K }>>> {
+    if (!isPendingActionId(id)) return { open: false, reason: 'unknown' };
+    const stored = await this.store.read(id);
+    if (!stored || stored.action.kind !== kind) return { open: false, reason: 'unknown' };
+    if (stored.usedAt !== null) return { open: false, reason: 'already-used' };
+    const expired = Date.parse(stored.action.expiresAt) <= this.now().getTime();
+    if (expired) return { open: false, reason: 'expired' };
+    return {
+      open: true,
+      action: stored.action as Extract<PendingAction, { kind: K }>,
+      viewerIsRequester:
+        viewerAadObjectId !== undefined && stored.action.requesterAadObjectId === viewerAadObjectId,
+    };
   }
 }
 

@@ -8,10 +8,13 @@ import {
 } from 'botbuilder-dialogs';
 import {
   type AdaptiveCardJson,
-  escapeCardText,
+  askToType,
+  type CardSetting,
+  cardSetting,
   failureCard,
-  pickerCard,
-  preparationCard,
+  noMatchCard,
+  pickerCards,
+  preparationCards,
   refusalCard,
 } from '../cards';
 import {
@@ -81,16 +84,21 @@ export class ResetPasswordDialog extends ComponentDialog {
     return step.endDialog();
   }
 
-  /** Ask which user, unless the message already named one. */
+  /**
+   * Ask which user, unless the message already named one. In a channel or group chat Teams delivers the
+   * answer only if it @mentions the bot, so the question says so.
+   */
   private async askWhichUserStep(
     step: WaterfallStepContext<ResetPasswordDialogOptions>,
   ): Promise<DialogTurnResult> {
     const query = step.result as string | undefined;
     if (query) return step.next(query);
     if (step.options?.awaitingRefinement) return step.prompt(WHICH_USER_PROMPT, {});
-    return step.prompt(WHICH_USER_PROMPT, {
-      prompt: 'Which user? Type their name or user principal name (for example megan or megan@contoso.com).',
-    });
+    const how = askToType(settingOf(step.context), 'their name or user principal name', [
+      'megan',
+      'megan@contoso.com',
+    ]);
+    return step.prompt(WHICH_USER_PROMPT, { prompt: `Which user? ${how}` });
   }
 
   /** Hand the name to the use case and show its answer. */
@@ -111,14 +119,10 @@ export class ResetPasswordDialog extends ComponentDialog {
         );
         return step.replaceDialog(this.id, { requesterChecked: true });
       case 'none':
-        await step.context.sendActivity(
-          MessageFactory.text(
-            `I found nobody matching "${escapeCardText(found.query)}". Try another name or the user principal name.`,
-          ),
-        );
+        await sendCard(step.context, noMatchCard(found.query));
         return step.replaceDialog(this.id, { requesterChecked: true });
       case 'choose':
-        await sendCard(step.context, pickerCard(found));
+        await sendCard(step.context, pickerCards(found, settingOf(step.context)).posted);
         // The card invites a more specific name; a click on it is handled apart, from server-side state.
         return step.replaceDialog(this.id, { requesterChecked: true, awaitingRefinement: true });
       case 'failed':
@@ -126,7 +130,7 @@ export class ResetPasswordDialog extends ComponentDialog {
         return step.endDialog();
       case 'refused':
       case 'ready':
-        await sendCard(step.context, preparationCard(found, requester.name));
+        await sendCard(step.context, preparationCards(found, settingOf(step.context)).posted);
         return step.endDialog();
     }
   }
@@ -139,6 +143,12 @@ export class ResetPasswordDialog extends ComponentDialog {
     );
     await sendCard(context, failureCard(failure));
   }
+}
+
+/** A 1:1 chat, or a channel or group chat (where everyone sees the cards and replies need an @mention). */
+function settingOf(context: TurnContext): CardSetting {
+  const { conversation, recipient } = context.activity;
+  return cardSetting(conversation?.conversationType, recipient?.name);
 }
 
 async function sendCard(context: TurnContext, card: AdaptiveCardJson): Promise<void> {

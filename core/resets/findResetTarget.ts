@@ -40,18 +40,25 @@ export async function findResetTarget(
     return prepareReset(requester, users[0].id, conversationId, deps, profile.value);
   }
   const candidates = users.slice(0, MAX_CANDIDATES);
+  const more = hasMore || users.length > MAX_CANDIDATES;
   const selection = await deps.pendingActions.create<PendingSelection>({
     kind: 'selection',
     requesterAadObjectId: aadObjectId,
     requesterName: requester.name,
+    requesterTeamsId: requester.teamsId,
     conversationId,
     candidateIds: candidates.map((user) => user.id),
+    shown: {
+      query,
+      candidates: candidates.map(({ id, displayName, userPrincipalName, jobTitle, department }) => ({
+        id,
+        displayName,
+        userPrincipalName,
+        jobTitle,
+        department,
+      })),
+      hasMore: more,
+    },
   });
-  return {
-    kind: 'choose',
-    query,
-    selection,
-    candidates,
-    hasMore: hasMore || users.length > MAX_CANDIDATES,
-  };
+  return { kind: 'choose', query, selection, candidates, hasMore: more };
 }

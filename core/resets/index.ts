@@ -5,5 +5,6 @@ export { pickUser, prepareReset } from './prepareReset';
 export { claimReset, completeReset } from './confirmReset';
 export { unreachableRefusal } from './privateChat';
 export { cancelReset } from './cancelReset';
+export { viewPendingAction } from './viewPendingAction';
 export type * from './outcomes';
 export type * from './privateChat';

@@ -17,6 +17,11 @@ export interface Requester {
   name: string;
   /** Their 1:1 chat with the bot, the only place their temporary password may go. */
   privateChat: PrivateChat;
+  /**
+   * The bot-scoped Teams user id (`from.id`, "29:…"), which addresses a card's user-specific view to this
+   * person. It identifies a Teams client to show buttons to, never who may click: that is `aadObjectId`.
+   */
+  teamsId?: string;
 }
 
 export interface ResetDependencies {
@@ -92,3 +97,8 @@ export type CancelOutcome = { kind: 'cancelled'; pending: PendingReset; cancelle
 
 /** What a claimed reset came to; a rejected click never gets this far. */
 export type CompletedReset = Exclude<ResetOutcome, Rejected>;
+
+/** How one viewer sees a pending action's card: with its buttons, waiting for the requester, or closed. */
+export type PendingActionView =
+  | { kind: 'requester' | 'onlooker'; pending: PendingReset | PendingSelection }
+  | { kind: 'closed'; reason: Exclude<ClaimFailureReason, 'not-requester'> };

@@ -56,14 +56,26 @@ export async function prepareReset(
     });
     return { kind: 'refused', refusal };
   }
+  const { user } = target;
   const pending = await deps.pendingActions.create<PendingReset>({
     kind: 'reset',
     requesterAadObjectId: aadObjectId,
     requesterName: requester.name,
+    requesterTeamsId: requester.teamsId,
     conversationId,
-    targetId: target.user.id,
-    targetDisplayName: target.user.displayName,
-    targetUserPrincipalName: target.user.userPrincipalName,
+    targetId: user.id,
+    targetDisplayName: user.displayName,
+    targetUserPrincipalName: user.userPrincipalName,
+    shown: {
+      target: {
+        jobTitle: user.jobTitle,
+        department: user.department,
+        accountEnabled: user.accountEnabled,
+        onPremisesSyncEnabled: user.onPremisesSyncEnabled,
+        lastPasswordChangeDateTime: user.lastPasswordChangeDateTime,
+      },
+      warnings: decision.warnings,
+    },
   });
   return { kind: 'ready', pending, target, warnings: decision.warnings };
 }

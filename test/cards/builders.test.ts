@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import {
   buildConfirmResetCard,
   buildHelpCard,
+  buildNoticeCard,
   buildProblemCard,
   buildResetCancelledCard,
   buildResetDoneCard,
   buildTemporaryPasswordCard,
   buildUserPickerCard,
   CardVerbs,
-  escapeCardText,
   type AdaptiveCardJson,
   type ConfirmResetInput,
   type ResetDoneInput,
@@ -59,7 +59,13 @@ function doneInput(overrides: Partial<ResetDoneInput> = {}): ResetDoneInput {
 function everyCardWith(text: string): Record<string, AdaptiveCardJson> {
   const candidates = Array.from({ length: 12 }, (_, index) => hostileUser(index, text));
   return {
-    picker: buildUserPickerCard({ selectionId: 'sel-1', query: text, candidates, hasMore: true }),
+    picker: buildUserPickerCard({
+      selectionId: 'sel-1',
+      query: text,
+      candidates,
+      hasMore: true,
+      setting: { conversation: 'channel', mention: `@${text}` },
+    }),
     confirm: buildConfirmResetCard(
       confirmInput(
         {
@@ -92,6 +98,7 @@ function everyCardWith(text: string): Record<string, AdaptiveCardJson> {
       requireMfa: true,
     }),
     problem: buildProblemCard({ title: text, message: text, nextStep: text, requestId: text }),
+    notice: buildNoticeCard({ title: text, subtitle: text, message: `Waiting for ${text} to confirm.` }),
     help: buildHelpCard(),
   };
 }
@@ -126,17 +133,65 @@ describe('every card', () => {
     for (const text of [hostileTexts.templateReference, hostileTexts.templateFunction]) {
       const card = buildConfirmResetCard(confirmInput({ displayName: text }));
       const texts = visibleTexts(card).join('\n');
-      assert.ok(texts.includes(`Reset the password of ${escapeCardText(text)}?`), texts);
+      assert.ok(texts.includes(`Reset the password of ${text}?`), texts);
       assert.ok(!texts.includes('Reset the password of Alex Wilber?'));
       assert.ok(!texts.includes('Reset the password of x?'));
     }
   });
 
-  it('shows hostile markdown escaped in every text the reader sees', () => {
-    const raw = hostileTexts.markdownLink;
-    for (const [name, card] of Object.entries(everyCardWith(raw))) {
-      for (const text of visibleTexts(card)) {
-        assert.ok(!text.includes(raw), `${name}: unescaped "${text}"`);
+  it('shows untrusted text only in TextRuns, which take no markdown, never in a TextBlock or a fact', () => {
+    const markup = [
+      hostileTexts.markdownLink,
+      hostileTexts.markdownEmphasis,
+      hostileTexts.htmlAndEntities,
+      hostileTexts.backslash,
+    ];
+    for (const raw of markup) {
+      for (const [name, card] of Object.entries(everyCardWith(raw))) {
+        if (name === 'help') continue;
+        const interpreted = [
+          ...elementsOfType(card, 'TextBlock').map((block) => block.text),
+          ...elementsOfType(card, 'FactSet').flatMap((set) => stringsIn(set.facts)),
+        ];
+        for (const text of interpreted) assert.ok(!String(text).includes(raw), `${name}: "${String(text)}"`);
+        const runs = elementsOfType(card, 'TextRun').map((run) => String(run.text));
+        assert.ok(
+          runs.some((text) => text.includes(raw)),
+          `${name} shows "${raw}" verbatim in a TextRun`,
+        );
+      }
+    }
+  });
+
+  it('adds no backslash escape anywhere, so that Teams on iOS and Android shows names as they are', () => {
+    const texts = Object.entries(hostileTexts).filter(([, text]) => !text.includes('\\'));
+    for (const [kind, text] of [['typical', 'megan_bowen@contoso.com (Sales) #1'], ...texts]) {
+      for (const [name, card] of Object.entries(everyCardWith(text))) {
+        for (const value of stringsIn(card)) {
+          assert.ok(!value.includes('\\'), `${name} card, ${kind}: "${value}"`);
+        }
+      }
+    }
+    const upn = visibleTexts(
+      buildConfirmResetCard(confirmInput({ userPrincipalName: 'megan_bowen@contoso.com' })),
+    );
+    assert.ok(upn.includes('megan_bowen@contoso.com'), JSON.stringify(upn));
+  });
+
+  it('keeps date functions in untrusted text from being evaluated', () => {
+    for (const [name, card] of Object.entries(everyCardWith(hostileTexts.dateFunction))) {
+      for (const value of stringsIn(card)) {
+        assert.ok(!value.includes('{{DATE(2017-02-14'), `${name}: "${value}"`);
+      }
+    }
+  });
+
+  it('shows newlines and bidi overrides in untrusted text as neither', () => {
+    for (const text of [hostileTexts.newlines, hostileTexts.bidiOverride]) {
+      for (const [name, card] of Object.entries(everyCardWith(text))) {
+        for (const value of stringsIn(card)) {
+          assert.doesNotMatch(value, /[\n\r\u202e]/, `${name}: ${JSON.stringify(value)}`);
+        }
       }
     }
   });
@@ -170,7 +225,13 @@ describe('every card', () => {
 
 describe('buildUserPickerCard', () => {
   function pickerWith(candidates: UserSummary[], hasMore = false) {
-    return buildUserPickerCard({ selectionId: 'sel-1', query: 'megan', candidates, hasMore });
+    return buildUserPickerCard({
+      selectionId: 'sel-1',
+      query: 'megan',
+      candidates,
+      hasMore,
+      setting: { conversation: 'personal', mention: '@Helpdesk Reset' },
+    });
   }
   const many = (count: number) =>
     Array.from({ length: count }, (_, index) => ({
@@ -212,8 +273,22 @@ describe('buildUserPickerCard', () => {
     assert.ok(texts.includes('No job title or department'));
   });
 
-  it('tells the agent how to refine the search', () => {
-    assert.match(visibleTexts(pickerWith(many(2))).join('\n'), /more specific name or the UPN/);
+  it('tells the agent how to refine the search, with the @mention Teams needs outside a 1:1 chat', () => {
+    assert.match(
+      visibleTexts(pickerWith(many(2))).join('\n'),
+      /Not in the list\? Type a more specific name or the UPN \(for example megan@contoso\.com\)/,
+    );
+    const inChannel = buildUserPickerCard({
+      selectionId: 'sel-1',
+      query: 'megan',
+      candidates: many(2),
+      hasMore: false,
+      setting: { conversation: 'channel', mention: '@Helpdesk Reset' },
+    });
+    assert.match(
+      visibleTexts(inChannel).join('\n'),
+      /Reply in this thread with @Helpdesk Reset and a more specific name or the UPN \(for example @Helpdesk Reset megan@contoso\.com\)/,
+    );
   });
 });
 
@@ -303,7 +378,7 @@ describe('buildResetDoneCard', () => {
   });
 
   const sessionLines: [ResetDoneInput['sessions'], RegExp][] = [
-    ['revoked', /signed out of all sessions/],
+    ['revoked', /out of all sessions was requested; it takes effect within a few minutes/],
     ['not-requested', /sessions were left signed in/],
   ];
   for (const [sessions, expected] of sessionLines) {
@@ -311,6 +386,11 @@ describe('buildResetDoneCard', () => {
       assert.match(visibleTexts(buildResetDoneCard(doneInput({ sessions }))).join('\n'), expected);
     });
   }
+
+  it('does not claim the user is already signed out: revoking takes Entra up to a few minutes', () => {
+    const texts = visibleTexts(buildResetDoneCard(doneInput({ sessions: 'revoked' }))).join('\n');
+    assert.doesNotMatch(texts, /was signed out|were signed out|has been signed out/);
+  });
 
   it('says whether MFA comes before the password change', () => {
     assert.match(
@@ -329,10 +409,7 @@ describe('buildResetCancelledCard', () => {
       cancelledAt: COMPLETED_AT,
     });
     assert.deepEqual(actionsIn(card), []);
-    assert.match(
-      visibleTexts(card).join('\n'),
-      /Alex Wilber cancelled .* Megan Bowen .* Nothing was changed/,
-    );
+    assert.match(visibleTexts(card).join('\n'), /Alex Wilber cancelled .* Megan Bowen\. Nothing was changed/);
   });
 });
 
@@ -363,7 +440,11 @@ describe('buildTemporaryPasswordCard', () => {
       temporaryPassword: password,
       requireMfa: false,
     });
-    assert.equal(elementsOfType(markup, 'TextRun')[0]?.text, password);
+    const monospace = elementsOfType(markup, 'TextRun').filter((run) => run.fontType === 'Monospace');
+    assert.deepEqual(
+      monospace.map((run) => run.text),
+      [password],
+    );
   });
 
   it('names the user, the forced change, that it does not expire, and how to hand it over', () => {

@@ -23,6 +23,7 @@ export const hostileTexts: Record<string, string> = {
   blockquote: '> quoted',
   dateFunction: '{{DATE(2017-02-14T06:08:39Z, SHORT)}}',
   htmlAndEntities: '<b>bold</b> &amp; &lt;at&gt;',
+  backslash: 'CONTOSO\\megan \\_x',
   newlines: 'Megan\n\n- Approved\r\nby IT',
   bidiOverride: 'Megan \u202Emoc.liave@nagem',
   longName: 'A'.repeat(500),

@@ -19,6 +19,16 @@ function resetFields(): Omit<PendingReset, 'id' | 'createdAt' | 'expiresAt'> {
     targetId: OTHER,
     targetDisplayName: 'Megan Bowen',
     targetUserPrincipalName: 'meganb@contoso.com',
+    shown: {
+      target: {
+        jobTitle: 'Marketing Manager',
+        department: 'Marketing',
+        accountEnabled: true,
+        onPremisesSyncEnabled: null,
+        lastPasswordChangeDateTime: null,
+      },
+      warnings: [],
+    },
   };
 }
 
@@ -76,6 +86,28 @@ describe('PendingActions', () => {
       claimed: false,
       reason: 'unknown',
     });
+  });
+
+  it('shows an open record to anyone, saying whether the viewer is its requester, and uses nothing up', async () => {
+    const pending = await sut.create<PendingReset>(resetFields());
+    const asRequester = await sut.look('reset', pending.id, AGENT);
+    assert.deepEqual(asRequester, { open: true, action: pending, viewerIsRequester: true });
+    for (const viewer of [OTHER, undefined]) {
+      const look = await sut.look('reset', pending.id, viewer);
+      assert.equal(look.open && look.viewerIsRequester, false);
+    }
+    assert.equal((await sut.claimOnce('reset', pending.id, AGENT)).claimed, true);
+  });
+
+  it('shows a used, expired, unknown or other-kind record as closed to everyone, its requester included', async () => {
+    const used = await sut.create<PendingReset>(resetFields());
+    await sut.claimOnce('reset', used.id, AGENT);
+    assert.deepEqual(await sut.look('reset', used.id, AGENT), { open: false, reason: 'already-used' });
+    assert.deepEqual(await sut.look('selection', used.id, AGENT), { open: false, reason: 'unknown' });
+    assert.deepEqual(await sut.look('reset', '../x', AGENT), { open: false, reason: 'unknown' });
+    const old = await sut.create<PendingReset>(resetFields());
+    clock = new Date(clock.getTime() + PENDING_ACTION_LIFETIME_MS);
+    assert.deepEqual(await sut.look('reset', old.id, AGENT), { open: false, reason: 'expired' });
   });
 
   it('lets only one of two simultaneous clicks win', async () => {

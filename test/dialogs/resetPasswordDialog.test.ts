@@ -12,7 +12,14 @@ import { KeyValuePendingActionStore } from '../../storage/keyValuePendingActionS
 import { requesterOf } from '../../bot/activity';
 import { FakeDirectory, IDS } from '../support/fakeDirectory';
 import { FakePrivateChat } from '../support/fakePrivateChat';
-import { cardOf, executeActionsOf, personalChatWith, type Agent } from '../support/teamsActivities';
+import {
+  type Agent,
+  cardOf,
+  channelThread,
+  executeActionsOf,
+  groupChat,
+  personalChatWith,
+} from '../support/teamsActivities';
 
 const ALEX: Agent = { id: '29:alex', name: 'Alex Wilber', aadObjectId: IDS.alex };
 const MEGAN: Agent = { id: '29:megan', name: 'Megan Bowen', aadObjectId: IDS.megan };
@@ -42,23 +49,29 @@ describe('ResetPasswordDialog', () => {
     };
   });
 
-  function clientFor(agent: Agent, options: { query?: string } = {}): DialogTestClient {
+  function clientFor(
+    agent: Agent,
+    options: { query?: string } = {},
+    where: Partial<Activity> | undefined = undefined,
+  ): DialogTestClient {
     const sut = new ResetPasswordDialog(
       deps,
       (context) => ({ ...requesterOf(context), privateChat: new FakePrivateChat() }),
       pino({ level: 'silent' }),
     );
-    // Every activity arrives as Teams would address it: from this agent, in their 1:1 chat with the bot.
-    const asTeamsPersonalChat = new MiddlewareSet(async (context, next) => {
+    // Every activity arrives as Teams would address it: from this agent, in their 1:1 chat with the bot
+    // unless `where` says otherwise.
+    const asTeams = new MiddlewareSet(async (context, next) => {
       const chat = personalChatWith(agent);
       Object.assign(context.activity, {
         from: chat.user,
         recipient: chat.bot,
         conversation: chat.conversation,
+        ...where,
       });
       await next();
     });
-    return new DialogTestClient('msteams', sut, options, [asTeamsPersonalChat]);
+    return new DialogTestClient('msteams', sut, options, [asTeams]);
   }
 
   it('shows the confirmation card when the name matches one resettable user', async () => {
@@ -85,10 +98,26 @@ describe('ResetPasswordDialog', () => {
     assert.match(JSON.stringify(cardOf(reply)), /Adele Vance/);
   });
 
+  for (const [where, template, howToReply] of [
+    ['channel', channelThread(), 'Reply in this thread with @Helpdesk Reset'],
+    ['group chat', groupChat(), 'Reply with @Helpdesk Reset'],
+  ] as const) {
+    it(`in a ${where}, asks for the answer with an @mention of the bot, which Teams needs to deliver it`, async () => {
+      const client = clientFor(ALEX, {}, template);
+      const question = await send(client, 'reset');
+      assert.ok(
+        String(question.text).startsWith(`Which user? ${howToReply} and their name or user principal name`),
+        question.text,
+      );
+      const answer = await send(client, 'adele');
+      assert.match(JSON.stringify(cardOf(answer)), /Adele Vance/);
+    });
+  }
+
   it('says so and asks again when nobody matches', async () => {
     const client = clientFor(ALEX, { query: 'zelda' });
     const notFound = await send(client, 'reset zelda');
-    assert.match(String(notFound.text), /found nobody matching "zelda"/);
+    assert.match(JSON.stringify(cardOf(notFound)), /found nobody matching \\"zelda\\"/);
     const question = nextReply(client);
     assert.match(String(question.text), /Which user\?/);
     assert.equal(client.dialogTurnResult.status, DialogTurnStatus.waiting);

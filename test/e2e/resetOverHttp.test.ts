@@ -9,10 +9,18 @@ import {
   type LoopbackConnector,
   startLoopbackConnector,
 } from '../support/loopbackConnector';
-import { executeActionsOf } from '../support/teamsActivities';
+import type { AdaptiveCardJson } from '../../cards';
+import { validateCard } from '../../cards/validateCard';
+import {
+  automaticRefreshFor,
+  executeActionsOf,
+  manualRefreshOf,
+  teamsDelivers,
+} from '../support/teamsActivities';
 
 const TENANT_ID = '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e';
 const ALEX = { id: '29:alex', name: 'Alex Wilber', aadObjectId: 'e1a00000-0000-4000-8000-000000000001' };
+const LYNNE = { id: '29:lynne', name: 'Lynne Robbins', aadObjectId: 'e1a00000-0000-4000-8000-000000000006' };
 const MEGAN_ID = 'e1a00000-0000-4000-8000-000000000002';
 const BOT = { id: '28:helpdesk-reset', name: 'Helpdesk Reset' };
 
@@ -65,6 +73,11 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
   // A reset finishes after its click is answered: let it end before the next test looks at the connector.
   afterEach(async () => {
     await app.idle();
+    // Every card the bot posted or updated must render in Teams (schema 1.5, under budget).
+    for (const call of connector.calls) {
+      const card = cardIn(call);
+      if (card !== undefined) assert.deepEqual(validateCard(card as AdaptiveCardJson), [], call.operation);
+    }
   });
 
   async function simulatorControl(
@@ -111,27 +124,50 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     });
   }
 
-  function inChannel(text: string): Partial<Activity> {
+  type Where = Pick<Activity, 'conversation' | 'channelData'>;
+  const CHANNEL_THREAD: Where = {
+    conversation: {
+      id: '19:helpdesk@thread.tacv2;messageid=1700000000000',
+      conversationType: 'channel',
+      isGroup: true,
+      tenantId: TENANT_ID,
+      name: '',
+    },
+    channelData: {
+      tenant: { id: TENANT_ID },
+      team: { id: '19:team@thread.tacv2' },
+      channel: { id: '19:helpdesk@thread.tacv2' },
+    },
+  };
+  const GROUP_CHAT: Where = {
+    conversation: {
+      id: '19:helpdesk-chat@thread.v2',
+      conversationType: 'groupChat',
+      isGroup: true,
+      tenantId: TENANT_ID,
+      name: '',
+    },
+    channelData: { tenant: { id: TENANT_ID } },
+  };
+
+  /** A message in a channel thread (or group chat) as Teams delivers it: @mentioning the bot. */
+  function inChannel(text: string, where: Where = CHANNEL_THREAD): Partial<Activity> {
     const mention = `<at>${BOT.name}</at>`;
     return fromAlex({
-      conversation: {
-        id: '19:helpdesk@thread.tacv2;messageid=1700000000000',
-        conversationType: 'channel',
-        isGroup: true,
-        tenantId: TENANT_ID,
-        name: '',
-      },
-      channelData: {
-        tenant: { id: TENANT_ID },
-        team: { id: '19:team@thread.tacv2' },
-        channel: { id: '19:helpdesk@thread.tacv2' },
-      },
+      ...where,
       entities: [{ type: 'mention', text: mention, mentioned: BOT }],
       text: `${mention} ${text}`,
     });
   }
 
+  /** What Teams would not deliver: a channel or group-chat message that does not @mention the bot. */
+  function inChannelWithoutMention(text: string, where: Where = CHANNEL_THREAD): Partial<Activity> {
+    return fromAlex({ ...where, text });
+  }
+
+  /** Posts to the bot what Teams would post; anything Teams would not deliver is a mistake in the test. */
   async function post(activity: Partial<Activity>): Promise<{ status: number; body: unknown }> {
+    assert.ok(teamsDelivers(activity, BOT.id), 'Teams would not deliver this activity to the bot');
     const response = await fetch(`${botUrl}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -146,6 +182,7 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     from: Partial<Activity>,
     verb: string,
     data: Record<string, unknown>,
+    trigger: 'manual' | 'automatic' = 'manual',
   ): Promise<{ status: number; body: unknown }> {
     return post({
       ...from,
@@ -155,8 +192,34 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
       text: undefined,
       entities: undefined,
       replyToId: 'activity-card',
-      value: { action: { type: 'Action.Execute', id: 'a', verb, data }, trigger: 'manual' },
+      value: { action: { type: 'Action.Execute', id: 'a', verb, data }, trigger },
     });
+  }
+
+  /**
+   * A card as one person's Teams client shows it: a card with a `refresh` naming their Teams id is
+   * refreshed automatically (Teams, "User Specific Views"), the card as posted otherwise.
+   */
+  async function cardAsSeenBy(
+    viewer: Partial<Activity>,
+    card: unknown,
+    trigger: 'manual' | 'automatic' = 'automatic',
+  ): Promise<unknown> {
+    const refresh =
+      trigger === 'automatic' ? automaticRefreshFor(card, String(viewer.from?.id)) : manualRefreshOf(card);
+    if (refresh === undefined) return card;
+    const refreshed = await click(viewer, refresh.verb, refresh.data, trigger);
+    assert.equal(refreshed.status, 200);
+    const body = refreshed.body as { type: string; value: unknown };
+    assert.equal(body.type, 'application/vnd.microsoft.card.adaptive');
+    assert.deepEqual(validateCard(body.value as AdaptiveCardJson), []);
+    return body.value;
+  }
+
+  /** The buttons a card offers its viewer (its refresh action is not one). */
+  function buttonsOf(card: unknown): string[] {
+    const rest = { ...(card as Record<string, unknown>), refresh: undefined };
+    return executeActionsOf(rest).map((action) => String(action.verb));
   }
 
   function cardIn(call: ConnectorCall): unknown {
@@ -180,10 +243,10 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     assert.equal(status, 200);
     const call = await connector.waitFor((candidate) =>
       executeActionsOf(cardIn(candidate)).some((action) =>
-        ['confirmReset', 'selectUser'].includes(String(action.verb)),
+        ['confirmReset', 'selectUser', 'refreshCard'].includes(String(action.verb)),
       ),
     );
-    let card = cardIn(call);
+    let card = await cardAsSeenBy(message, cardIn(call));
     const pick = executeActionsOf(card).find(
       (action) => action.verb === 'selectUser' && action.data?.userId === MEGAN_ID,
     );
@@ -266,6 +329,62 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
 
     assertNowhereElse(password, privateCall, invoke.body);
     assert.ok(logs.lines.some((line) => line.includes('"audit":true') && line.includes('reset-succeeded')));
+  });
+
+  it('in a channel, posts the confirmation without buttons; only the requester gets them, on a refresh', async () => {
+    const channel = inChannel('reset adelev@contoso.com');
+    await post(channel);
+    const call = await connector.waitFor((candidate) =>
+      /Adele Vance/.test(JSON.stringify(cardIn(candidate))),
+    );
+    const posted = cardIn(call);
+    assert.deepEqual(buttonsOf(posted), [], 'the card as posted has no buttons for anyone');
+    assert.match(JSON.stringify(posted), /Waiting for Alex Wilber to confirm/);
+    assert.deepEqual((posted as { refresh: { userIds: string[] } }).refresh.userIds, [ALEX.id]);
+
+    const lynne = { ...channel, from: LYNNE };
+    assert.equal(await cardAsSeenBy(lynne, posted), posted, "Lynne's client does not refresh automatically");
+    const lynneByHand = await cardAsSeenBy(lynne, posted, 'manual');
+    assert.deepEqual(buttonsOf(lynneByHand), [], 'a manual refresh gives her the waiting view');
+
+    const alex = await cardAsSeenBy(channel, posted);
+    assert.deepEqual(buttonsOf(alex).sort(), ['cancelReset', 'confirmReset']);
+  });
+
+  for (const [where, conversation, reply] of [
+    ['channel', CHANNEL_THREAD, 'Reply in this thread with @Helpdesk Reset and their name'],
+    ['group chat', GROUP_CHAT, 'Reply with @Helpdesk Reset and their name'],
+  ] as const) {
+    it(`in a ${where}, "reset" then an @mentioned name: the question asks for the @mention, and the answer continues`, async () => {
+      await post(inChannel('reset', conversation));
+      const question = await connector.waitFor((call) => /Which user\?/.test(String(call.activity?.text)));
+      assert.ok(String(question.activity?.text).includes(reply), question.activity?.text);
+
+      // What the Playground delivered and Teams does not: an answer without the @mention.
+      assert.equal(teamsDelivers(inChannelWithoutMention('Adele Vance', conversation), BOT.id), false);
+
+      const { resetId } = await confirmationCardFor(inChannel('Adele Vance', conversation));
+      const invoke = await click(inChannel('', conversation), 'confirmReset', { resetId });
+      assert.equal(invoke.status, 200);
+      const privateCall = await connector.waitFor(
+        (call) => call.conversationId === `a:private-${ALEX.id}` && call.operation !== 'createConversation',
+      );
+      assert.match(JSON.stringify(cardIn(privateCall)), /Temporary password for Adele Vance/);
+    });
+  }
+
+  it('in a channel, after a picker, an @mentioned more specific name continues the same request', async () => {
+    await post(inChannel('reset meg'));
+    const pickerCall = await connector.waitFor((call) => /Which user/.test(JSON.stringify(cardIn(call))));
+    const picker = await cardAsSeenBy(inChannel(''), cardIn(pickerCall));
+    assert.ok(buttonsOf(picker).includes('selectUser'));
+    assert.match(
+      JSON.stringify(picker),
+      /Not in the list\? Reply in this thread with @Helpdesk Reset and a more specific name or the UPN/,
+    );
+
+    const { card } = await confirmationCardFor(inChannel('Megan Bowen'));
+    assert.match(JSON.stringify(card), /meganb@contoso\.com/);
   });
 
   it('from a channel @mention, the password goes to a new 1:1 chat and never to the channel', async () => {

@@ -14,6 +14,16 @@ const ACTION: PendingReset = {
   targetId: 'e1a00000-0000-4000-8000-000000000002',
   targetDisplayName: 'Megan Bowen',
   targetUserPrincipalName: 'meganb@contoso.com',
+  shown: {
+    target: {
+      jobTitle: 'Marketing Manager',
+      department: 'Marketing',
+      accountEnabled: true,
+      onPremisesSyncEnabled: null,
+      lastPasswordChangeDateTime: null,
+    },
+    warnings: [],
+  },
 };
 const USED_AT = '2026-11-27T09:01:00.000Z';
 

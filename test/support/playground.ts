@@ -152,6 +152,19 @@ export class PlaygroundPage {
     await this.page.getByRole('button', { name: 'Post', exact: true }).click();
   }
 
+  /**
+   * Replies in the open channel's latest thread, @mentioning the bot through the picker, as Teams needs for
+   * the bot to receive the reply.
+   */
+  async replyToBotInThread(text: string): Promise<void> {
+    const box = this.page.locator(SELECTORS.composeBox).last();
+    await box.click();
+    await this.page.keyboard.type('@');
+    await this.page.locator(SELECTORS.mentionOption, { hasText: this.botName }).click();
+    await this.page.keyboard.type(` ${text}`);
+    await this.page.keyboard.press('Enter');
+  }
+
   /** The content of every bot message in the open conversation, oldest first. */
   botMessages(): Locator {
     return this.page.locator(SELECTORS.botMessage(this.botName));
@@ -201,10 +214,15 @@ export class PlaygroundPage {
     return card.locator(SELECTORS.cardAction).allInnerTexts();
   }
 
-  /** The text of each RichTextBlock in a card (where a card shows a value verbatim, e.g. a password). */
+  /** The text of each RichTextBlock in a card (where cards show values verbatim). */
   async cardRichTexts(card: Locator): Promise<string[]> {
     const texts = await card.locator(SELECTORS.richTextBlock).allInnerTexts();
     return texts.map((text) => text.trim());
+  }
+
+  /** The text of the card element with this `id` (the renderer gives the element that DOM id). */
+  async cardElementText(card: Locator, id: string): Promise<string> {
+    return (await card.locator(`[id="${id}"]`).innerText()).trim();
   }
 
   /** Polls `condition` until it holds; fails with `what` after the timeout. */
