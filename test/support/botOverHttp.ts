@@ -187,10 +187,28 @@ export class BotOverHttp {
 
   /** The reset id on Megan's confirmation card (the request names her exactly). */
   async confirmationFor(message: Partial<Activity>): Promise<string> {
-    const card = await this.firstCardFor(message);
+    const card = await this.asSeenBy(message, await this.firstCardFor(message));
     const confirm = executeActionsOf(card).find((action) => action.verb === 'confirmReset');
     assert.ok(confirm, `expected a confirmation card: ${JSON.stringify(card)}`);
     return String(confirm.data?.resetId);
+  }
+
+  /**
+   * A card as its sender's Teams client shows it: a card with a user-specific view (Universal Actions
+   * `refresh.userIds`) is refreshed automatically for the users it names; everyone else sees it as posted.
+   */
+  private async asSeenBy(viewer: Partial<Activity>, card: unknown): Promise<unknown> {
+    const refresh = (card as { refresh?: { action?: { verb?: unknown; data?: unknown }; userIds?: unknown } })
+      ?.refresh;
+    const viewerId = viewer.from?.id;
+    if (!refresh || !Array.isArray(refresh.userIds) || !refresh.userIds.includes(viewerId)) return card;
+    const answer = await this.click(
+      viewer,
+      String(refresh.action?.verb),
+      (refresh.action?.data ?? {}) as Record<string, unknown>,
+    );
+    assert.equal(answer.status, 200);
+    return (answer.body as { value?: unknown }).value;
   }
 
   /** The card that replaced the clicked one (the click was answered with "Resetting…"). */
