@@ -15,7 +15,7 @@ import {
 } from './collectionQuery';
 import { contextUrl, hasPermission, isAdvancedQuery, type GraphCall } from './graphCall';
 import { filterProperties } from './odata';
-import { graphError, segmentNotFound } from './graphErrors';
+import { graphError, insufficientPrivileges, segmentNotFound } from './graphErrors';
 import { requirePermission, requireUser } from './users';
 
 /** user-list-transitivememberof, user-list-ownedobjects: who may list the relationship at all. */
@@ -178,8 +178,13 @@ export function listTransitiveMemberOf(call: GraphCall): SimResponse {
   return listing(call, 'directoryObjects', objects);
 }
 
-/** `GET /users/{id}/ownedObjects[/microsoft.graph.group]`: the groups the user owns. */
+/**
+ * `GET /users/{id}/ownedObjects[/microsoft.graph.group]`: the groups the user owns. Delegated only: Learn's
+ * "List ownedObjects" permissions table lists application permissions as "Not supported". Learn does not
+ * document the answer to an unsupported permission type; this is Graph's usual 403 (see README).
+ */
 export function listOwnedObjects(call: GraphCall): SimResponse {
+  if (call.caller.kind === 'app') return insufficientPrivileges(call.request);
   requirePermission(call, readMembershipPermissions);
   const user = requireUser(call, call.params.id ?? '');
   if (call.params.cast !== undefined && call.params.cast.toLowerCase() !== 'microsoft.graph.group') {
