@@ -25,7 +25,9 @@ import {
   administrativeUnitSchema,
   domainSchema,
   groupEntrySchema,
+  groupWithOwnersSchema,
   listedObjectSchema,
+  ownerEntrySchema,
   pageSchema,
   roleRowSchema,
   userSchema,
@@ -46,6 +48,12 @@ const GROUP_TYPE = '#microsoft.graph.group';
 const MAX_PAGE_SIZE = 999;
 /** `in` takes at most 15 values in a `$filter` (Learn: "Use the $filter query parameter", known limitations). */
 const MAX_IN_VALUES = 15;
+/**
+ * "With Microsoft Entra resources that derive from directoryObject, like user and group, `$expand` typically
+ * returns a maximum of 20 items for the expanded relationship and has no @odata.nextLink" (Learn: "Use query
+ * parameters", expand; known issue 13635). "Typically": an expanded list this long may have been cut.
+ */
+const EXPAND_LIMIT = 20;
 
 /** What each Graph call is for, and the application permission the README asks to grant for it. */
 const CALLS = {
@@ -54,6 +62,11 @@ const CALLS = {
   readRoles: { action: 'read directory roles', access: 'read', permission: 'RoleManagement.Read.Directory' },
   readMemberships: { action: 'read group memberships', access: 'read', permission: 'User.Read.All' },
   readGroups: { action: 'read group memberships', access: 'read', permission: 'GroupMember.Read.All' },
+  readGroupOwners: {
+    action: 'read the owners of role-assignable groups',
+    access: 'read',
+    permission: 'GroupMember.Read.All',
+  },
   readUnit: {
     action: 'read the administrative unit of a role',
     access: 'read',
@@ -155,16 +168,16 @@ export class GraphDirectory implements Directory {
    * Active roles from v1.0 only (beta is not supported in production, and its transitiveRoleAssignments lags
    * behind changes): those assigned to the user, and those assigned to the role-assignable groups the user is
    * a member of, which carry the group's id as principal. Only role-assignable groups can hold roles, so the
-   * membership read that the reset rules need anyway names every group to ask about. Two round trips at most:
-   * everything that does not need the groups runs alongside their read.
+   * membership read that the reset rules need anyway names every group to ask about. Two round trips for the
+   * roles: everything that does not need the groups runs alongside their read, the owned groups included.
    */
   async getUserRoles(userId: string): Promise<UserRoles> {
     assertObjectId(userId);
     // Each read maps its own failures: they need different permissions.
-    const memberOf = this.readRoleAssignableGroups(userId, 'transitiveMemberOf');
+    const memberOf = this.readRoleAssignableGroups(userId);
     const [groups, owned, direct, throughGroups, eligible] = await Promise.all([
       memberOf,
-      this.readRoleAssignableGroups(userId, 'ownedObjects'),
+      this.readOwnedRoleAssignableGroups(userId),
       this.readActiveAssignments([userId]),
       memberOf.then(async (member) => this.readActiveAssignments(member.map((group) => group.id))),
       this.readEligibleAssignments(userId),
@@ -270,21 +283,18 @@ export class GraphDirectory implements Directory {
   }
 
   /**
-   * Role-assignable groups the user is a member (`transitiveMemberOf`) or owner (`ownedObjects`) of. Without
-   * a group permission Graph still lists the groups, but "with limited information" (type and id, everything
-   * else null): then whether a group is role-assignable is unknown, and the answer fails closed. No
-   * `$filter=isAssignableToRole eq true`: Graph leaves out objects "which reference properties that are
-   * unavailable due to permissions", so a missing permission would read as "no role-assignable groups". No
-   * OData cast either: it needs `ConsistencyLevel: eventual`, an index that may lag behind a new membership.
+   * Role-assignable groups the user is a member of (`transitiveMemberOf`). Without a group permission Graph
+   * still lists the groups, but "with limited information" (type and id, everything else null): then whether
+   * a group is role-assignable is unknown, and the answer fails closed. No `$filter=isAssignableToRole eq
+   * true`: Graph leaves out objects "which reference properties that are unavailable due to permissions", so
+   * a missing permission would read as "no role-assignable groups". No OData cast either: it needs
+   * `ConsistencyLevel: eventual`, an index that may lag behind a new membership.
    */
-  private async readRoleAssignableGroups(
-    userId: string,
-    relationship: 'transitiveMemberOf' | 'ownedObjects',
-  ): Promise<RoleAssignableGroup[]> {
+  private async readRoleAssignableGroups(userId: string): Promise<RoleAssignableGroup[]> {
     const { action } = CALLS.readMemberships;
     const objects = await this.call(CALLS.readMemberships, async () =>
       this.readAllPages(
-        this.api(`/users/${encodePathSegment(userId)}/${relationship}`)
+        this.api(`/users/${encodePathSegment(userId)}/transitiveMemberOf`)
           .select(['id', 'displayName', 'isAssignableToRole'])
           .top(MAX_PAGE_SIZE),
         listedObjectSchema,
@@ -302,6 +312,66 @@ export class GraphDirectory implements Directory {
     return groups
       .filter((group) => group.isAssignableToRole === true)
       .map((group) => ({ id: group.id, displayName: group.displayName ?? group.id }));
+  }
+
+  /**
+   * Role-assignable groups the user owns. `GET /users/{id}/ownedObjects` would name them, but Learn's "List
+   * ownedObjects" lists application permissions as "Not supported", so the bot lists every role-assignable
+   * group with its owners instead (Learn: group resource, `isAssignableToRole` "Supports `$filter` (`eq`,
+   * `ne`, `not`)", `eq` without advanced query parameters; `owners` "Supports `$expand` including nested
+   * `$select`"). List groups and List owners both accept GroupMember.Read.All, which the bot already has;
+   * without a group permission List groups answers 403, so here, unlike in `transitiveMemberOf`, the filter
+   * cannot quietly leave out groups the bot may not read.
+   * A tenant has at most 500 role-assignable groups (Entra service limits): a few pages, well under
+   * MAX_PAGES. `isAssignableToRole` is selected and checked too, so a filter Graph ignored cannot protect
+   * the owners of ordinary groups. An expanded list stops at about 20 owners with no nextLink, so a group
+   * that lists that many, none of them the user, has its owners read in full; those reads run in parallel,
+   * one round trip after the list.
+   */
+  private async readOwnedRoleAssignableGroups(userId: string): Promise<RoleAssignableGroup[]> {
+    const context = CALLS.readGroupOwners;
+    const owner = userId.toLowerCase();
+    return this.call(context, async () => {
+      const groups = await this.readAllPages(
+        this.api('/groups')
+          .filter(encodeQueryValue('isAssignableToRole eq true'))
+          .select(['id', 'displayName', 'isAssignableToRole'])
+          .expand(encodeQueryValue('owners($select=id)'))
+          .top(MAX_PAGE_SIZE),
+        groupWithOwnersSchema,
+        context.action,
+      );
+      const candidates = groups.filter((group) => group.isAssignableToRole === true);
+      const owns = await Promise.all(
+        candidates.map(async (group) => {
+          if (group.owners.some((item) => item.id.toLowerCase() === owner)) {
+            return true;
+          }
+          if (group.owners.length < EXPAND_LIMIT && !group.ownersMayBeCut) {
+            return false;
+          }
+          return (await this.readGroupOwnerIds(group.id)).some((id) => id.toLowerCase() === owner);
+        }),
+      );
+      return candidates
+        .filter((_, index) => owns[index])
+        .map((group) => ({ id: group.id, displayName: group.displayName }));
+    });
+  }
+
+  /** Every owner of a group (List owners, GroupMember.Read.All), paged; only ids are needed. */
+  private async readGroupOwnerIds(groupId: string): Promise<string[]> {
+    if (!isGuid(groupId)) {
+      throw malformedGraphResponse(CALLS.readGroupOwners.action);
+    }
+    const owners = await this.readAllPages(
+      this.api(`/groups/${encodePathSegment(groupId)}/owners`)
+        .select(['id'])
+        .top(MAX_PAGE_SIZE),
+      ownerEntrySchema,
+      CALLS.readGroupOwners.action,
+    );
+    return owners.map((item) => item.id);
   }
 
   /** Active assignments to any of `principalIds` (v1.0 `roleAssignments`, `principalId` `eq`/`in`). */

@@ -25,6 +25,7 @@ const rolesSchema = z
   })
   .strict();
 const signInSchema = z.object({ userPrincipalName: z.string().min(1), password: z.string() }).strict();
+const ownersSchema = z.object({ owners: z.array(z.string().min(1)).max(100) }).strict();
 
 function controlError(status: number, code: string, message: string): SimResponse {
   return jsonResponse(status, { error: { code, message } });
@@ -147,6 +148,8 @@ export function handleControl(context: SimulatorContext, request: SimRequest): S
         ...(error ? { error } : {}),
       });
     }
+    case 'PUT groups/*/owners':
+      return replaceOwners(context, id ?? '', request.body);
     case 'POST reset':
       context.directory = context.rebuildDirectory();
       context.faults.clear();
@@ -186,6 +189,25 @@ function userState(context: SimulatorContext, idOrUpn: string): SimResponse {
     lastPasswordChangeDateTime: user.lastPasswordChangeDateTime,
     signInSessionsValidFromDateTime: user.signInSessionsValidFromDateTime,
   });
+}
+
+/**
+ * Replaces a group's owners (users, in the order given), so that a test can build a group with more owners
+ * than `$expand` returns without putting dozens of owners in the demo tenant. At most 100: the group resource
+ * says owners are "Limited to 100 owners".
+ */
+function replaceOwners(context: SimulatorContext, groupId: string, rawBody: Buffer): SimResponse {
+  const group = context.directory.groups.get(groupId.toLowerCase());
+  if (!group) return controlError(404, 'NotFound', `No group '${groupId}'.`);
+  const body = parseJsonBodyAs(rawBody, ownersSchema);
+  if (!body)
+    return controlError(400, 'BadRequest', 'Expected {"owners": [user id, …]} with at most 100 ids.');
+  const users = body.owners.map((id) => context.directory.findUser(id));
+  const unknown = body.owners.find((_, index) => users[index] === undefined);
+  if (unknown !== undefined) return controlError(400, 'BadRequest', `No user '${unknown}'.`);
+  group.owners.clear();
+  for (const user of users) if (user) group.owners.add(user.id);
+  return jsonResponse(200, { id: group.id, owners: [...group.owners] });
 }
 
 function keyMatches(given: string | undefined, expected: string): boolean {

@@ -5,6 +5,7 @@ import { publicBaseUrl } from '../auth/tokenEndpoint';
 import { getDomain, listDomains } from './domains';
 import type { GraphCall } from './graphCall';
 import { graphError, GraphErrorResponse, segmentNotFound } from './graphErrors';
+import { listGroupOwners, listGroups } from './groups';
 import { listOwnedObjects, listTransitiveMemberOf } from './memberships';
 import { getResetOperation, resetPassword } from './passwordMethod';
 import {
@@ -51,6 +52,8 @@ const routes: Route[] = [
     handler: getResetOperation,
   },
   { method: 'GET', path: ['me'], handler: getMe },
+  { method: 'GET', path: ['groups'], handler: listGroups },
+  { method: 'GET', path: ['groups', ':id', 'owners'], handler: listGroupOwners },
   { method: 'GET', path: ['domains'], handler: listDomains },
   { method: 'GET', path: ['domains', ':id'], handler: getDomain },
   {

@@ -15,7 +15,7 @@ import {
 } from './collectionQuery';
 import { contextUrl, hasPermission, isAdvancedQuery, type GraphCall } from './graphCall';
 import { filterProperties } from './odata';
-import { graphError, segmentNotFound } from './graphErrors';
+import { graphError, insufficientPrivileges, segmentNotFound } from './graphErrors';
 import { requirePermission, requireUser } from './users';
 
 /** user-list-transitivememberof, user-list-ownedobjects: who may list the relationship at all. */
@@ -31,10 +31,18 @@ const readMembershipPermissions = [
 /**
  * Who may read each type listed in the relationship. Without one of these, objects of that type are listed
  * "with limited information" (permissions-overview, "Limited information returned for inaccessible member
- * objects"): type and id only. Lists: group-list (GroupMember.Read.All least), administrativeunit-get
+ * objects"): type and id only. Lists: user-get, group-list (GroupMember.Read.All least), administrativeunit-get
  * (AdministrativeUnit.Read.All least), directoryrole-list (RoleManagement.Read.Directory least).
  */
 const readTypePermissions: Record<string, readonly string[]> = {
+  // user-get (User.Read.All least for applications; User.ReadBasic.All delegated): owners of a group are users.
+  '#microsoft.graph.user': [
+    'User.Read.All',
+    'User.ReadWrite.All',
+    'User.ReadBasic.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
   '#microsoft.graph.group': [
     'GroupMember.Read.All',
     'GroupMember.ReadWrite.All',
@@ -127,7 +135,7 @@ function directoryRoleView(templateId: string): Record<string, unknown> {
  * property null and collections empty (the shape in Learn's troubleshooting article "Microsoft Graph API
  * memberOf returns null values for some properties").
  */
-function limitedView(object: Record<string, unknown>): Record<string, unknown> {
+export function limitedView(object: Record<string, unknown>): Record<string, unknown> {
   const limited: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(object)) {
     limited[name] = name === '@odata.type' || name === 'id' ? value : Array.isArray(value) ? [] : null;
@@ -170,8 +178,13 @@ export function listTransitiveMemberOf(call: GraphCall): SimResponse {
   return listing(call, 'directoryObjects', objects);
 }
 
-/** `GET /users/{id}/ownedObjects[/microsoft.graph.group]`: the groups the user owns. */
+/**
+ * `GET /users/{id}/ownedObjects[/microsoft.graph.group]`: the groups the user owns. Delegated only: Learn's
+ * "List ownedObjects" permissions table lists application permissions as "Not supported". Learn does not
+ * document the answer to an unsupported permission type; this is Graph's usual 403 (see README).
+ */
 export function listOwnedObjects(call: GraphCall): SimResponse {
+  if (call.caller.kind === 'app') return insufficientPrivileges(call.request);
   requirePermission(call, readMembershipPermissions);
   const user = requireUser(call, call.params.id ?? '');
   if (call.params.cast !== undefined && call.params.cast.toLowerCase() !== 'microsoft.graph.group') {
@@ -215,7 +228,7 @@ function listing(call: GraphCall, fragment: string, objects: Record<string, unkn
   });
 }
 
-function mayRead(call: GraphCall, object: Record<string, unknown>): boolean {
+export function mayRead(call: GraphCall, object: Record<string, unknown>): boolean {
   const needed = readTypePermissions[String(object['@odata.type'])];
   return needed === undefined || hasPermission(call.caller, needed);
 }

@@ -274,6 +274,61 @@ describe('GraphDirectory against the simulated tenant', function () {
     });
   }
 
+  describe('owners of role-assignable groups, read app-only', () => {
+    const EXECUTIVE_ASSISTANTS = 'e1a0c000-0000-4000-8000-000000000004';
+    const CARLOS_OWNER = id('2a');
+    /** 25 fixture users first, Megan last: she is past what `$expand` returns (20). */
+    const manyOwners = [
+      ...['03', '04', '06', '07', '08', '09', '0a', '0b', '0c', '0d', '0e', '0f', '10', '11', '12', '13'],
+      ...['16', '18', '19', '1a', '1b', '1c', '1d', '1e', '1f'],
+      '02',
+    ].map(id);
+
+    async function decisionForAlex(targetId: string) {
+      return decideReset(await loadRequesterProfile(sut, ALEX), await loadTargetProfile(sut, targetId), {
+        passwordWritebackEnabled: false,
+      });
+    }
+
+    async function graphCalls(): Promise<string[]> {
+      const calls = (await control('GET', 'calls')) as { value: { path: string; status: number }[] };
+      return calls.value.map((call) => `${call.status} ${call.path}`);
+    }
+
+    it('refuses a Helpdesk Administrator resetting the owner of a role-assignable group, without ownedObjects', async () => {
+      await control('DELETE', 'calls');
+
+      const decision = await decisionForAlex(CARLOS_OWNER);
+
+      assert.equal(decision.allowed ? 'allowed' : decision.refusal.rule, 'role-assignable-group');
+      const calls = await graphCalls();
+      assert.ok(calls.includes('200 /v1.0/groups'), calls.join(', '));
+      assert.ok(!calls.some((call) => call.includes('ownedObjects')), calls.join(', '));
+    });
+
+    it('refuses the owner of a group with more owners than $expand returns', async () => {
+      await control('PUT', `groups/${EXECUTIVE_ASSISTANTS}/owners`, { owners: manyOwners });
+      await control('DELETE', 'calls');
+
+      const decision = await decisionForAlex(MEGAN);
+
+      assert.equal(decision.allowed ? 'allowed' : decision.refusal.rule, 'role-assignable-group');
+      assert.ok((await graphCalls()).includes(`200 /v1.0/groups/${EXECUTIVE_ASSISTANTS}/owners`));
+    });
+
+    it('fails closed when the full owners of such a group cannot be read', async () => {
+      await control('PUT', `groups/${EXECUTIVE_ASSISTANTS}/owners`, { owners: manyOwners });
+      await control('POST', 'faults', {
+        path: '^/v1.0/groups/[^/]+/owners$',
+        kind: 'status',
+        status: 500,
+        count: 10,
+      });
+
+      await assert.rejects(loadTargetProfile(sut, MEGAN), { kind: 'GraphUnavailable' });
+    });
+  });
+
   it('lets Miriam, Helpdesk Administrator through a group, reset Megan', async () => {
     const miriam = await loadRequesterProfile(sut, MIRIAM_VIA_GROUP);
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { AgentFacingError } from '../../core/errors';
+import { decideReset } from '../../core/policy/resetPolicy';
+import { loadRequesterProfile, loadTargetProfile } from '../../core/profiles';
 import { GraphDirectory } from '../../graph/graphDirectory';
 import { FakeGraphTransport, graphError, graphUser, json, type SentRequest } from './fakeGraphTransport';
 
@@ -274,13 +276,31 @@ describe('GraphDirectory', () => {
     const active = '/v1.0/roleManagement/directory/roleAssignments';
     const eligible = '/v1.0/roleManagement/directory/roleEligibilityScheduleInstances';
     const memberOf = `/v1.0/users/${ALEX}/transitiveMemberOf`;
-    const owned = `/v1.0/users/${ALEX}/ownedObjects`;
+    const groupsList = '/v1.0/groups';
     const HELPDESK_TEAM = 'e1a0c000-0000-4000-8000-000000000002';
     const TIER0 = 'e1a0c000-0000-4000-8000-000000000001';
     const UNIT_SCOPE = '/administrativeUnits/e1a0a000-0000-4000-8000-000000000001';
 
     function group(id: string, displayName: string | null, isAssignableToRole: boolean | null) {
       return { '@odata.type': '#microsoft.graph.group', id, displayName, isAssignableToRole };
+    }
+
+    /** A role-assignable group as `GET /groups?…&$expand=owners($select=id)` lists it. */
+    function ownedGroup(id: string, displayName: string, ownerIds: string[], isAssignableToRole = true) {
+      return {
+        id,
+        displayName,
+        isAssignableToRole,
+        owners: ownerIds.map((owner) => ({ '@odata.type': '#microsoft.graph.user', id: owner })),
+      };
+    }
+
+    /** `count` distinct user ids that are none of the test's people. */
+    function otherUsers(count: number, from = 0): string[] {
+      return Array.from(
+        { length: count },
+        (_, n) => `e1a00000-0000-4000-9000-${String(from + n).padStart(12, '0')}`,
+      );
     }
 
     /** A directory where Alex holds Helpdesk directly and through the Helpdesk Team group. */
@@ -297,7 +317,13 @@ describe('GraphDirectory', () => {
           ],
         }),
       );
-      transport.on('GET', owned, json(200, { value: [] }));
+      transport.on(
+        'GET',
+        groupsList,
+        json(200, {
+          value: [ownedGroup(TIER0, 'Tier 0', [PATTI]), ownedGroup(HELPDESK_TEAM, 'Helpdesk Team', [])],
+        }),
+      );
       transport.on('GET', active, (request) => {
         const filter = query(request).get('$filter') ?? '';
         const rows = [
@@ -376,7 +402,7 @@ describe('GraphDirectory', () => {
       await new Promise((resolve) => setImmediate(resolve));
       assert.deepEqual(
         order.sort(),
-        [active, eligible, memberOf, owned].sort(),
+        [active, eligible, memberOf, groupsList].sort(),
         'all independent reads start',
       );
       releaseGroups();
@@ -388,8 +414,13 @@ describe('GraphDirectory', () => {
       alexDirectory();
       transport.on(
         'GET',
-        owned,
-        json(200, { value: [group(HELPDESK_TEAM, 'Helpdesk Team', true), group(TIER0, 'Tier 0', true)] }),
+        groupsList,
+        json(200, {
+          value: [
+            ownedGroup(HELPDESK_TEAM, 'Helpdesk Team', [ALEX]),
+            ownedGroup(TIER0, 'Tier 0', [PATTI, ALEX.toUpperCase()]),
+          ],
+        }),
       );
 
       const { roleAssignableGroups } = await sut.getUserRoles(ALEX);
@@ -398,11 +429,211 @@ describe('GraphDirectory', () => {
         { id: HELPDESK_TEAM, displayName: 'Helpdesk Team' },
         { id: TIER0, displayName: 'Tier 0' },
       ]);
-      for (const path of [memberOf, owned]) {
-        const request = transport.sent.find((r) => new URL(r.url).pathname === path);
-        assert.equal(query(request as SentRequest).get('$select'), 'id,displayName,isAssignableToRole');
-        assert.equal(query(request as SentRequest).get('$top'), '999');
+      const membership = transport.sent.find((r) => new URL(r.url).pathname === memberOf);
+      assert.equal(query(membership as SentRequest).get('$select'), 'id,displayName,isAssignableToRole');
+      assert.equal(query(membership as SentRequest).get('$top'), '999');
+    });
+
+    describe('role-assignable groups the user owns', () => {
+      it('lists role-assignable groups with their owners (app-only), never ownedObjects (no application permission)', async () => {
+        alexDirectory();
+        transport.on(
+          'GET',
+          groupsList,
+          json(200, {
+            value: [
+              ownedGroup(TIER0, 'Tier 0', [PATTI, ALEX]),
+              ownedGroup(HELPDESK_TEAM, 'Helpdesk Team', [PATTI]),
+            ],
+          }),
+        );
+
+        const { roleAssignableGroups } = await sut.getUserRoles(ALEX);
+
+        assert.deepEqual(
+          roleAssignableGroups.map((g) => g.displayName),
+          ['Helpdesk Team', 'Tier 0'],
+        );
+        const listing = query(
+          transport.sent.find((r) => new URL(r.url).pathname === groupsList) as SentRequest,
+        );
+        assert.equal(listing.get('$filter'), 'isAssignableToRole eq true');
+        assert.equal(listing.get('$select'), 'id,displayName,isAssignableToRole');
+        assert.equal(listing.get('$expand'), 'owners($select=id)');
+        assert.equal(listing.get('$top'), '999');
+        assert.ok(transport.sent.every((r) => !r.url.includes('ownedObjects')));
+      });
+
+      it('does not protect the owner of a group that is not role-assignable, should the filter not be applied', async () => {
+        alexDirectory({ memberOf: [] });
+        transport.on(
+          'GET',
+          groupsList,
+          json(200, {
+            value: [
+              ownedGroup(TIER0, 'All Company', [ALEX], false),
+              { ...ownedGroup(HELPDESK_TEAM, 'Sales', [ALEX]), isAssignableToRole: null },
+            ],
+          }),
+        );
+
+        assert.deepEqual((await sut.getUserRoles(ALEX)).roleAssignableGroups, []);
+      });
+
+      it('finds an owner past the expand limit by reading that group’s owners in full, page by page', async () => {
+        alexDirectory({ memberOf: [] });
+        transport.on(
+          'GET',
+          groupsList,
+          json(200, {
+            value: [
+              ownedGroup(TIER0, 'Tier 0', otherUsers(20)),
+              ownedGroup(HELPDESK_TEAM, 'Helpdesk Team', otherUsers(19)),
+            ],
+          }),
+        );
+        const owners = `/v1.0/groups/${TIER0}/owners`;
+        const next = `https://graph.microsoft.com${owners}?$select=id&$top=999&$skiptoken=p2`;
+        transport.on('GET', owners, (request) =>
+          request.url.includes('skiptoken')
+            ? json(200, { value: [{ '@odata.type': '#microsoft.graph.user', id: ALEX }] })
+            : json(200, {
+                value: otherUsers(25).map((id) => ({ id })),
+                '@odata.nextLink': next,
+              }),
+        );
+
+        const { roleAssignableGroups } = await sut.getUserRoles(ALEX);
+
+        assert.deepEqual(roleAssignableGroups, [{ id: TIER0, displayName: 'Tier 0' }]);
+        const ownerReads = transport.sent.filter((r) => new URL(r.url).pathname.endsWith('/owners'));
+        assert.equal(ownerReads.length, 2, 'only the group at the limit is read again, both pages');
+        assert.equal(query(ownerReads[0]).get('$select'), 'id');
+      });
+
+      it('does not read the owners again when the user is among the expanded ones', async () => {
+        alexDirectory({ memberOf: [] });
+        transport.on(
+          'GET',
+          groupsList,
+          json(200, { value: [ownedGroup(TIER0, 'Tier 0', [...otherUsers(19), ALEX])] }),
+        );
+
+        const { roleAssignableGroups } = await sut.getUserRoles(ALEX);
+
+        assert.deepEqual(roleAssignableGroups, [{ id: TIER0, displayName: 'Tier 0' }]);
+        assert.ok(transport.sent.every((r) => !new URL(r.url).pathname.endsWith('/owners')));
+      });
+
+      it('reads the owners in full when an expanded list comes with a nextLink of its own', async () => {
+        alexDirectory({ memberOf: [] });
+        transport.on(
+          'GET',
+          groupsList,
+          json(200, {
+            value: [
+              {
+                ...ownedGroup(TIER0, 'Tier 0', otherUsers(3)),
+                'owners@odata.nextLink': `https://graph.microsoft.com/v1.0/groups/${TIER0}/owners?$skiptoken=x`,
+              },
+            ],
+          }),
+        );
+        transport.on('GET', `/v1.0/groups/${TIER0}/owners`, json(200, { value: [{ id: ALEX }] }));
+
+        assert.deepEqual(
+          (await sut.getUserRoles(ALEX)).roleAssignableGroups.map((g) => g.id),
+          [TIER0],
+        );
+      });
+
+      it('follows nextLink pages of the groups list', async () => {
+        alexDirectory({ memberOf: [] });
+        const next = 'https://graph.microsoft.com/v1.0/groups?$skiptoken=p2';
+        transport.on('GET', groupsList, (request) =>
+          request.url.includes('skiptoken')
+            ? json(200, { value: [ownedGroup(TIER0, 'Tier 0', [ALEX])] })
+            : json(200, { value: [ownedGroup(HELPDESK_TEAM, 'Helpdesk Team', [])], '@odata.nextLink': next }),
+        );
+
+        assert.deepEqual(
+          (await sut.getUserRoles(ALEX)).roleAssignableGroups.map((g) => g.id),
+          [TIER0],
+        );
+      });
+
+      const unreadable: [string, unknown][] = [
+        [
+          'a group without its expanded owners',
+          { value: [{ id: TIER0, displayName: 'Tier 0', isAssignableToRole: true }] },
+        ],
+        [
+          'an owner without an id',
+          {
+            value: [
+              { ...ownedGroup(TIER0, 'Tier 0', []), owners: [{ '@odata.type': '#microsoft.graph.user' }] },
+            ],
+          },
+        ],
+        ['a group without isAssignableToRole', { value: [{ id: TIER0, displayName: 'Tier 0', owners: [] }] }],
+        ['a list that is not a list', { value: { id: TIER0 } }],
+      ];
+      for (const [name, body] of unreadable) {
+        it(`fails closed on ${name}`, async () => {
+          alexDirectory({ memberOf: [] });
+          transport.on('GET', groupsList, json(200, body));
+
+          await rejectsWith(sut.getUserRoles(ALEX), 'GraphUnavailable');
+        });
       }
+
+      it('fails closed when the full owners of a group at the limit cannot be read', async () => {
+        alexDirectory({ memberOf: [] });
+        transport.on('GET', groupsList, json(200, { value: [ownedGroup(TIER0, 'Tier 0', otherUsers(20))] }));
+        transport.on('GET', `/v1.0/groups/${TIER0}/owners`, json(200, { value: [{ displayName: 'no id' }] }));
+
+        await rejectsWith(sut.getUserRoles(ALEX), 'GraphUnavailable');
+      });
+
+      it('fails closed on a group id that is not an object id before reading its owners', async () => {
+        alexDirectory({ memberOf: [] });
+        transport.on(
+          'GET',
+          groupsList,
+          json(200, { value: [ownedGroup('../users', 'Odd', otherUsers(20))] }),
+        );
+
+        await rejectsWith(sut.getUserRoles(ALEX), 'GraphUnavailable');
+        assert.ok(transport.sent.every((r) => !new URL(r.url).pathname.endsWith('/owners')));
+      });
+
+      it('names GroupMember.Read.All when listing groups is refused (403)', async () => {
+        alexDirectory();
+        transport.on(
+          'GET',
+          groupsList,
+          graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges'),
+        );
+
+        const error = await rejectsWith(sut.getUserRoles(ALEX), 'MissingPermission');
+        assert.match(
+          error.message,
+          /read the owners of role-assignable groups: .* permission GroupMember\.Read\.All/,
+        );
+      });
+
+      it('names GroupMember.Read.All when reading the owners of a group is refused (403)', async () => {
+        alexDirectory({ memberOf: [] });
+        transport.on('GET', groupsList, json(200, { value: [ownedGroup(TIER0, 'Tier 0', otherUsers(20))] }));
+        transport.on(
+          'GET',
+          `/v1.0/groups/${TIER0}/owners`,
+          graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges'),
+        );
+
+        const error = await rejectsWith(sut.getUserRoles(ALEX), 'MissingPermission');
+        assert.match(error.message, /GroupMember\.Read\.All/);
+      });
     });
 
     it('follows nextLink pages of memberships', async () => {
@@ -422,17 +653,14 @@ describe('GraphDirectory', () => {
       );
     });
 
-    for (const relationship of ['transitiveMemberOf', 'ownedObjects']) {
-      it(`refuses to guess when ${relationship} lists groups with limited information, naming GroupMember.Read.All`, async () => {
-        alexDirectory();
-        const limited = { value: [group(TIER0, null, null)] };
-        transport.on('GET', relationship === 'ownedObjects' ? owned : memberOf, json(200, limited));
+    it('refuses to guess when transitiveMemberOf lists groups with limited information, naming GroupMember.Read.All', async () => {
+      alexDirectory();
+      transport.on('GET', memberOf, json(200, { value: [group(TIER0, null, null)] }));
 
-        const error = await rejectsWith(sut.getUserRoles(ALEX), 'MissingPermission');
-        assert.match(error.message, /GroupMember\.Read\.All/);
-        assert.match(error.nextStep, /admin consent/);
-      });
-    }
+      const error = await rejectsWith(sut.getUserRoles(ALEX), 'MissingPermission');
+      assert.match(error.message, /GroupMember\.Read\.All/);
+      assert.match(error.nextStep, /admin consent/);
+    });
 
     it('refuses a group entry without isAssignableToRole (the property was not returned as selected)', async () => {
       alexDirectory({
@@ -533,6 +761,107 @@ describe('GraphDirectory', () => {
     it("refuses a principal id that is not an object id (no OData injection such as ' or 1 eq 1)", async () => {
       await rejectsWith(sut.getUserRoles(`${ALEX}' or principalId ne '`), 'BadInput');
       assert.equal(transport.sent.length, 0);
+    });
+  });
+
+  describe('who may reset, decided from Graph answers', () => {
+    const EXECUTIVE_ASSISTANTS = 'e1a0c000-0000-4000-8000-000000000004';
+    const owners = (ids: string[]) => ids.map((id) => ({ '@odata.type': '#microsoft.graph.user', id }));
+    const others = Array.from(
+      { length: 20 },
+      (_, n) => `e1a00000-0000-4000-9000-${String(n).padStart(12, '0')}`,
+    );
+
+    /** Alex is a Helpdesk Administrator; Megan holds no role and is in no group. */
+    function tenant(groups: unknown[]): void {
+      transport.on(
+        'GET',
+        `/v1.0/users/${ALEX}`,
+        json(200, graphUser({ id: ALEX, userPrincipalName: 'alexw@contoso.com' })),
+      );
+      transport.on('GET', `/v1.0/users/${MEGAN}`, json(200, graphUser()));
+      transport.on(
+        'GET',
+        '/v1.0/domains/contoso.com',
+        json(200, { id: 'contoso.com', authenticationType: 'Managed' }),
+      );
+      for (const user of [ALEX, MEGAN]) {
+        transport.on('GET', `/v1.0/users/${user}/transitiveMemberOf`, json(200, { value: [] }));
+      }
+      transport.on('GET', '/v1.0/groups', json(200, { value: groups }));
+      transport.on('GET', '/v1.0/roleManagement/directory/roleAssignments', (request) =>
+        json(200, {
+          value: (query(request).get('$filter') ?? '').includes(ALEX)
+            ? [{ principalId: ALEX, roleDefinitionId: HELPDESK_ADMIN, directoryScopeId: '/' }]
+            : [],
+        }),
+      );
+      transport.on(
+        'GET',
+        '/v1.0/roleManagement/directory/roleEligibilityScheduleInstances',
+        json(200, { value: [] }),
+      );
+    }
+
+    async function decisionForMegan() {
+      const settings = { passwordWritebackEnabled: false };
+      return decideReset(
+        await loadRequesterProfile(sut, ALEX),
+        await loadTargetProfile(sut, MEGAN),
+        settings,
+      );
+    }
+
+    it('lets a Helpdesk Administrator reset a user who owns no role-assignable group', async () => {
+      tenant([
+        {
+          id: EXECUTIVE_ASSISTANTS,
+          displayName: 'Executive Assistants',
+          isAssignableToRole: true,
+          owners: [],
+        },
+      ]);
+
+      assert.equal((await decisionForMegan()).allowed, true);
+    });
+
+    it('refuses a Helpdesk Administrator resetting the owner of a role-assignable group', async () => {
+      tenant([
+        {
+          id: EXECUTIVE_ASSISTANTS,
+          displayName: 'Executive Assistants',
+          isAssignableToRole: true,
+          owners: owners([MEGAN]),
+        },
+      ]);
+
+      const decision = await decisionForMegan();
+      assert.equal(decision.allowed ? 'allowed' : decision.refusal.rule, 'role-assignable-group');
+    });
+
+    it('refuses the owner of a group with more owners than $expand returns', async () => {
+      tenant([
+        {
+          id: EXECUTIVE_ASSISTANTS,
+          displayName: 'Executive Assistants',
+          isAssignableToRole: true,
+          owners: owners(others),
+        },
+      ]);
+      transport.on(
+        'GET',
+        `/v1.0/groups/${EXECUTIVE_ASSISTANTS}/owners`,
+        json(200, { value: owners([...others, MEGAN]) }),
+      );
+
+      const decision = await decisionForMegan();
+      assert.equal(decision.allowed ? 'allowed' : decision.refusal.rule, 'role-assignable-group');
+    });
+
+    it('fails closed (no decision at all) when the groups answer cannot be read', async () => {
+      tenant([{ id: EXECUTIVE_ASSISTANTS, displayName: 'Executive Assistants', isAssignableToRole: true }]);
+
+      await rejectsWith(decisionForMegan(), 'GraphUnavailable');
     });
   });
 

@@ -96,21 +96,29 @@ describe('simulator: memberships with limited information, and administrative un
       });
     });
 
-    it('limits owned groups the same way', async () => {
-      const full = (await bot
+    it('refuses app-only calls to ownedObjects, and its group cast: Learn lists application permissions as "Not supported"', async () => {
+      for (const path of [
+        `/users/${userId('2a')}/ownedObjects`,
+        `/users/${userId('2a')}/ownedObjects/microsoft.graph.group`,
+      ]) {
+        const failure = await graphFailure(bot.api(path).get());
+
+        assert.equal(failure.statusCode, 403, path);
+        assert.equal(failure.code, 'Authorization_RequestDenied');
+        assert.equal(failure.message, 'Insufficient privileges to complete the operation.');
+      }
+    });
+
+    it('still answers delegated calls to ownedObjects', async () => {
+      const page = (await h
+        .userClient('alexw@contoso.com')
         .api(`/users/${userId('2a')}/ownedObjects/microsoft.graph.group`)
-        .get()) as DirectoryObjectPage;
-      const limited = (await outdated
-        .api(`/users/${userId('2a')}/ownedObjects/microsoft.graph.group`)
+        .select(['displayName', 'isAssignableToRole'])
         .get()) as DirectoryObjectPage;
 
       assert.deepEqual(
-        full.value.map((g) => [g.displayName, g.isAssignableToRole]),
+        page.value.map((g) => [g.displayName, g.isAssignableToRole]),
         [['Executive Assistants', true]],
-      );
-      assert.deepEqual(
-        limited.value.map((g) => [g.displayName, g.isAssignableToRole]),
-        [[null, null]],
       );
     });
 
