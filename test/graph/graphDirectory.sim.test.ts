@@ -380,4 +380,29 @@ describe('GraphDirectory against the simulated tenant', function () {
     const disabled = decideReset(alex, await loadTargetProfile(sut, id('13')), settings);
     assert.ok(disabled.allowed && disabled.warnings.length === 1);
   });
+
+  it('reads roles in a tenant without PIM (P1): no eligible roles, the reset decided, one notice', async () => {
+    await control('PUT', 'licence', { licence: 'P1' });
+    const notices: string[] = [];
+    const directory = new GraphDirectory(
+      createGraphClient({
+        tenantId: simulator.tenantId,
+        clientId: '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7',
+        clientSecret: 'sim-demo-client-secret',
+        authorityHost: simulator.url,
+        graphBaseUrl: simulator.url,
+      }),
+      { info: (message) => notices.push(message) },
+    );
+
+    const [requester, target] = await Promise.all([
+      loadRequesterProfile(directory, ALEX),
+      loadTargetProfile(directory, MEGAN),
+    ]);
+    assert.ok(requester.roles.some((role) => role.roleDefinitionId === HELPDESK_ADMIN));
+    assert.ok([...requester.roles, ...target.roles].every((role) => role.kind === 'active'));
+    assert.equal(decideReset(requester, target, { passwordWritebackEnabled: false }).allowed, true);
+    assert.equal(notices.length, 1, `one notice for the tenant: ${JSON.stringify(notices)}`);
+    assert.match(notices[0] ?? '', /P2|Governance|PIM/);
+  });
 });
