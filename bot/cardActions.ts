@@ -130,7 +130,8 @@ export class CardActionHandler {
     if (result.kind === 'rejected') return messageResponse(rejectionMessage(result.reason));
     if (result.kind === 'failed') this.logFailure(result.error, `card: ${result.doing}`);
     const cards = preparationCards(result, cardSettingOf(context));
-    await this.updateCardAsPosted(context, cards.posted);
+    // If that fails, the picker simply stays as it was; the requester's own view has moved on.
+    await this.replaceCardForEveryone(context, cards.posted, { sayIfFailed: false });
     return cardResponse(cards.forRequester);
   }
 
@@ -146,17 +147,6 @@ export class CardActionHandler {
         ? await viewPendingAction(requesterOf(context), 'reset', parsed.data.resetId, this.deps)
         : await viewPendingAction(requesterOf(context), 'selection', parsed.data.selectionId, this.deps);
     return cardResponse(refreshedCard(view, cardSettingOf(context)));
-  }
-
-  /** The card as everyone else sees it; if that fails, the base card simply stays as it was. */
-  private async updateCardAsPosted(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
-    const cardActivityId = context.activity.replyToId;
-    if (!cardActivityId) return;
-    const update = MessageFactory.attachment(CardFactory.adaptiveCard(card));
-    update.id = cardActivityId;
-    await context.updateActivity(update).catch((error: unknown) => {
-      this.logger.warn({ error: describeError(error) }, 'could not update the card as posted');
-    });
   }
 
   /**
@@ -236,7 +226,11 @@ export class CardActionHandler {
    * The invoke response updates the clicker's view only; other clients (and other people in a channel)
    * see the card change through updateActivity. Failing that is not worth failing the action for.
    */
-  private async replaceCardForEveryone(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
+  private async replaceCardForEveryone(
+    context: TurnContext,
+    card: AdaptiveCardJson,
+    { sayIfFailed = true } = {},
+  ): Promise<void> {
     const cardActivityId = context.activity.replyToId;
     if (!cardActivityId) return;
     const update = MessageFactory.attachment(CardFactory.adaptiveCard(card));
@@ -245,6 +239,7 @@ export class CardActionHandler {
       await context.updateActivity(update);
     } catch (error) {
       this.logger.warn({ error: describeError(error) }, 'could not update the card for other viewers');
+      if (!sayIfFailed) return;
       await context
         .sendActivity(
           'I could not update the original card for everyone; the outcome shown on your card is final.',
