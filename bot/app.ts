@@ -11,7 +11,7 @@ import { createAdapter } from './adapter';
 import { BackgroundWork } from './backgroundWork';
 import { LoggerAuditLog } from './auditLog';
 import { CardActionHandler } from './cardActions';
-import type { WorkBudget } from './clickBudget';
+import { ClickBudget, INVOKE_ANSWER_BUDGET_MS, type WorkBudget } from './clickBudget';
 import type { BotConfig } from './config';
 import { PerUserConversationState } from './conversationState';
 import { HelpdeskBot } from './helpdeskBot';
@@ -59,7 +59,14 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
   const background = new BackgroundWork(logger);
   const bot = new HelpdeskBot(
     new PerUserConversationState(storage),
-    new ResetPasswordDialog(deps, (context) => readRequester(context), logger),
+    new ResetPasswordDialog((context) => {
+      // A message turn is answered within the same time Teams gives a click answered in its invoke.
+      const budget = ClickBudget.start(Math.min(config.clickBudgetMs, INVOKE_ANSWER_BUDGET_MS));
+      return {
+        requester: readRequester(context, budget.final),
+        deps: { ...deps, directory: directoryWithin(budget.directory) },
+      };
+    }, logger),
     new CardActionHandler(deps, {
       directoryWithin,
       readRequester,

@@ -43,8 +43,11 @@ export interface DialogLog {
   warn(fields: Record<string, unknown>, message: string): void;
 }
 
-/** Who is asking, read from the activity by the Teams layer (bot/activity.ts). */
-export type ReadRequester = (context: TurnContext) => Requester;
+/**
+ * What one step works with, supplied by the Teams layer: who is asking (read from the activity) and the use
+ * cases' dependencies, held to the turn's time budget (Bot Service waits only seconds for a turn's answer).
+ */
+export type StepWork = (context: TurnContext) => { requester: Requester; deps: ResetDependencies };
 
 /**
  * Which user? → hand the name to the use case → show what it returns: a picker, a refusal or the
@@ -52,8 +55,7 @@ export type ReadRequester = (context: TurnContext) => Requester;
  */
 export class ResetPasswordDialog extends ComponentDialog {
   constructor(
-    private readonly deps: ResetDependencies,
-    private readonly readRequester: ReadRequester,
+    private readonly workFor: StepWork,
     private readonly log: DialogLog,
   ) {
     super(RESET_PASSWORD_DIALOG);
@@ -77,7 +79,8 @@ export class ResetPasswordDialog extends ComponentDialog {
   ): Promise<DialogTurnResult> {
     const options = step.options ?? {};
     if (options.query || options.requesterChecked) return step.next(options.query);
-    const check = await checkRequesterMayUseBot(this.readRequester(step.context), this.deps);
+    const { requester, deps } = this.workFor(step.context);
+    const check = await checkRequesterMayUseBot(requester, deps);
     if (check.kind === 'allowed') return step.next();
     if (check.kind === 'refused') await sendCard(step.context, refusalCard(check.refusal));
     else await this.sendFailure(step.context, check);
@@ -105,12 +108,12 @@ export class ResetPasswordDialog extends ComponentDialog {
   private async findUserStep(
     step: WaterfallStepContext<ResetPasswordDialogOptions>,
   ): Promise<DialogTurnResult> {
-    const requester = this.readRequester(step.context);
+    const { requester, deps } = this.workFor(step.context);
     const found = await findResetTarget(
       requester,
       String(step.result ?? ''),
       step.context.activity.conversation.id,
-      this.deps,
+      deps,
     );
     switch (found.kind) {
       case 'invalid-query':

@@ -68,7 +68,7 @@ describe('card actions', () => {
     background = new BackgroundWork(logger);
     const bot = new HelpdeskBot(
       new PerUserConversationState(storage),
-      new ResetPasswordDialog(deps, (context) => readRequester(context), logger),
+      new ResetPasswordDialog((context) => ({ requester: readRequester(context), deps }), logger),
       new CardActionHandler(deps, {
         directoryWithin: () => directory,
         readRequester,

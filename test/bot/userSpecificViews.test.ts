@@ -78,7 +78,7 @@ describe('cards in channels and group chats: only the requester sees the buttons
     const readRequester = teamsRequesters(proactive, '', logger);
     const bot = new HelpdeskBot(
       new PerUserConversationState(storage),
-      new ResetPasswordDialog(deps, (context) => readRequester(context), logger),
+      new ResetPasswordDialog((context) => ({ requester: readRequester(context), deps }), logger),
       new CardActionHandler(deps, {
         directoryWithin: () => directory,
         readRequester,

@@ -55,8 +55,10 @@ describe('ResetPasswordDialog', () => {
     where: Partial<Activity> | undefined = undefined,
   ): DialogTestClient {
     const sut = new ResetPasswordDialog(
-      deps,
-      (context) => ({ ...requesterOf(context), privateChat: new FakePrivateChat() }),
+      (context) => ({
+        requester: { ...requesterOf(context), privateChat: new FakePrivateChat() },
+        deps,
+      }),
       pino({ level: 'silent' }),
     );
     // Every activity arrives as Teams would address it: from this agent, in their 1:1 chat with the bot

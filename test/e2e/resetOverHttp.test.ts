@@ -442,6 +442,27 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     assert.ok(!list.some((entry) => entry.method === 'PATCH'), 'no password change was attempted');
   });
 
+  it('answers a message in time when Graph asks it to wait longer than Teams waits for the turn', async () => {
+    await simulatorControl('POST', '/_sim/faults', {
+      method: 'GET',
+      path: '^/v1\\.0/users$',
+      kind: 'status',
+      status: 429,
+      retryAfterSeconds: 60,
+      count: 10,
+    });
+    const started = Date.now();
+    const { status } = await post(personal('reset megan'));
+    const elapsed = Date.now() - started;
+    assert.equal(status, 200);
+    assert.ok(elapsed < 12_000, `the turn was answered after ${elapsed} ms`);
+    const call = await connector.waitFor((candidate) =>
+      /asked the bot to slow down/.test(JSON.stringify(cardIn(candidate))),
+    );
+    assert.match(JSON.stringify(cardIn(call)), /Wait about 1 minute/);
+    await simulatorControl('DELETE', '/_sim/faults');
+  });
+
   it('maps Graph throttling after retries to guidance with the request id, and resets nothing', async () => {
     const { resetId } = await confirmationCardFor(personal('reset megan'));
     await simulatorControl('POST', '/_sim/faults', {
