@@ -107,7 +107,7 @@ export class GraphDelegatedPasswordReset implements DelegatedPasswordReset {
     if (response.status !== 202 && response.status !== 200) {
       throw unconfirmed('it answered in a way the bot does not know', requestId);
     }
-    const location = operationUrl(response.headers.get('location'), userId);
+    const location = operationUrl(response.headers.get('location'), userId, response.url);
     if (location === null) {
       throw unconfirmed('it did not say where to check on it', requestId);
     }
@@ -197,8 +197,12 @@ interface AcceptedReset {
   firstWaitMs: number;
 }
 
-/** The `Location` if it is an https URL of this user's reset operation; the SDK sends the token only to Graph. */
-function operationUrl(location: string | null, userId: string): string | null {
+/**
+ * The `Location` if it is an https URL of this user's reset operation on the host that answered the reset
+ * (when the response says which: `fetch` does). The SDK would not send the agent's token elsewhere anyway,
+ * but the bot does not follow a Location it cannot vouch for.
+ */
+function operationUrl(location: string | null, userId: string, answeredBy: string): string | null {
   if (location === null) return null;
   let url: URL;
   try {
@@ -208,6 +212,7 @@ function operationUrl(location: string | null, userId: string): string | null {
   }
   const match = OPERATION_PATH.exec(url.pathname);
   if (url.protocol !== 'https:' || url.username !== '' || url.password !== '' || !match) return null;
+  if (answeredBy !== '' && URL.canParse(answeredBy) && new URL(answeredBy).origin !== url.origin) return null;
   let user: string;
   try {
     user = decodeURIComponent(match[1]);

@@ -209,7 +209,7 @@ function fromAgentCall(
   if (error.statusCode === 403) {
     return new AgentFacingError(
       'NotAllowed',
-      `Microsoft Entra ID refused to let you ${call.action}: the reset is made with your own Entra role now, not the bot's, and your role does not cover this user.`,
+      `Microsoft Entra ID refused to let you ${call.action}: the bot now acts with your own Entra role, not its own, and your role does not cover this user.`,
       'Ask an administrator whose role covers this user (for other administrators, a Privileged Authentication ' +
         'Administrator) to reset the password. If you cannot reset anyone, ask the team that runs this bot to ' +
         `check that the bot has the delegated Microsoft Graph permission ${call.permission} with admin consent.`,

@@ -136,7 +136,7 @@ describe('GraphDelegatedPasswordReset against the simulated tenant', function ()
     assert.equal(error.kind, 'NotAllowed');
     assert.match(
       error.message,
-      /your own Entra role now, not the bot's, and your role does not cover this user/,
+      /the bot now acts with your own Entra role, not its own, and your role does not cover this user/,
     );
     assert.ok(error.requestId, "Graph's request id for support");
     assert.equal(error.outcomeUnknown, false);

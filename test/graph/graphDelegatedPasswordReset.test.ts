@@ -23,6 +23,12 @@ function accepted(headers: Record<string, string> = {}, body?: unknown): Respons
   });
 }
 
+/** A response as `fetch` returns it, naming the URL that answered (a constructed Response names none). */
+function answeredBy(response: Response, url = `https://graph.microsoft.com${RESET_PATH}`): Response {
+  Object.defineProperty(response, 'url', { value: url });
+  return response;
+}
+
 function operation(status: string, headers: Record<string, string> = {}): Response {
   return json(200, { id: '88e7560c-9ebf-435c-8089-c3998ac1ec51', status, statusDetail: null }, headers);
 }
@@ -70,7 +76,7 @@ describe('GraphDelegatedPasswordReset', () => {
   describe('a reset Entra accepts', () => {
     it('posts the supplied password, polls the Location until succeeded, and returns that password', async () => {
       transport
-        .on('POST', RESET_PATH, accepted())
+        .on('POST', RESET_PATH, () => answeredBy(accepted()))
         .on('GET', OPERATION_PATH, polls(operation('running'), operation('succeeded')));
 
       const result = await sut.resetPasswordAsRequester(MEGAN, SUPPLIED, AS_ALEX);
@@ -242,6 +248,11 @@ describe('GraphDelegatedPasswordReset', () => {
       },
       { name: 'a Location that is not a URL', answer: () => accepted({ location: 'not a url' }) },
       {
+        name: 'a Location on another host than the one that answered',
+        answer: () =>
+          answeredBy(accepted({ location: LOCATION.replace('graph.microsoft.com', 'evil.example') })),
+      },
+      {
         name: 'a 204 instead of a 202',
         answer: () => new Response(null, { status: 204, headers: { location: LOCATION } }),
       },
@@ -308,7 +319,7 @@ describe('GraphDelegatedPasswordReset', () => {
           'Insufficient privileges to complete the operation.',
         ),
         kind: 'NotAllowed',
-        says: /your own Entra role now, not the bot's, and your role does not cover this user/,
+        says: /the bot now acts with your own Entra role, not its own, and your role does not cover this user/,
         next: /Privileged Authentication Administrator/,
       },
       {
