@@ -102,3 +102,35 @@ export interface Directory {
   resetPassword(userId: string, temporaryPassword: string, options: PasswordResetOptions): Promise<void>;
   revokeSignInSessions(userId: string): Promise<void>;
 }
+
+export interface DelegatedResetOptions {
+  /**
+   * The signed-in agent's Entra object id. Entra never lets anyone reset their own password this way, so the
+   * adapter refuses it before calling, with the self-service advice.
+   */
+  requesterId: string;
+}
+
+export interface DelegatedResetResult {
+  /** The password now set: the one supplied, or the one Microsoft Entra ID generated. */
+  temporaryPassword: string;
+}
+
+/**
+ * Resetting a password **as the requesting agent** (a port; `graph/graphDelegatedPasswordReset.ts` implements
+ * it with Graph's `authenticationMethod: resetPassword` and the agent's delegated token). Entra checks the
+ * agent's own role, writes the password back to on-premises AD when writeback is on, and always makes the user
+ * change it at next sign-in. An optional capability beside `Directory`: a directory without a signed-in agent
+ * does not have it. Throws only `AgentFacingError`; `outcomeUnknown` is set when the reset may have applied.
+ */
+export interface DelegatedPasswordReset {
+  /**
+   * @param newPassword the password to set, or undefined to have Entra generate one (cloud-only users; a user
+   *   synced from on-premises needs one supplied).
+   */
+  resetPasswordAsRequester(
+    userId: string,
+    newPassword: string | undefined,
+    options: DelegatedResetOptions,
+  ): Promise<DelegatedResetResult>;
+}

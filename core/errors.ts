@@ -15,6 +15,8 @@ export type AgentFacingErrorKind =
   | 'MissingPermission'
   /** The click's time ran out before the password change could start. */
   | 'TimedOut'
+  /** The requester's own sign-in (their delegated token) is missing, expired or refused: sign in again. */
+  | 'SignInRequired'
   | 'BadInput';
 
 export interface AgentFacingErrorOptions {

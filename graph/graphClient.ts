@@ -1,17 +1,22 @@
 import { Client, HTTPMessageHandler, MiddlewareFactory } from '@microsoft/microsoft-graph-client';
 import type { Middleware } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import type { AuthenticationProvider } from '@microsoft/microsoft-graph-client';
 import { createAppCredential, parseHttpsUrl, type AppCredentialConfig } from './appCredential';
 import { PUBLIC_CLOUD_GRAPH } from './clouds';
+import { DelegatedTokenProvider, type AccessTokenSource } from './delegatedToken';
 import { RequestTimeoutHandler } from './requestTimeout';
 
-/** How the bot reaches Microsoft Graph with its own app-only identity. */
-export interface GraphConnectionConfig extends AppCredentialConfig {
+/** Where Microsoft Graph is, whoever calls it: the bot with its own identity, or an agent with theirs. */
+export interface GraphEndpointConfig {
   /** e.g. `https://graph.microsoft.com/` or the simulator's URL. */
   graphBaseUrl: string;
   /** Deadline of each attempt of a Graph request (default 10 s). */
   requestTimeoutMs?: number;
 }
+
+/** How the bot reaches Microsoft Graph with its own app-only identity. */
+export interface GraphConnectionConfig extends AppCredentialConfig, GraphEndpointConfig {}
 
 export const DEFAULT_GRAPH_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -28,16 +33,34 @@ const GRAPH_CLOUD_HOSTS = new Set([
 ]);
 
 /**
- * Builds the Graph client the directory uses. Debug logging stays off on purpose: the SDK would print every
+ * Builds the Graph client the directory uses, with the bot's own app-only identity. Debug logging stays off on purpose: the SDK would print every
  * request, and the PATCH that resets a password carries the temporary password in its body.
  */
 export function createGraphClient(config: GraphConnectionConfig): Client {
-  const graphBaseUrl = parseHttpsUrl(config.graphBaseUrl, 'graphBaseUrl');
+  parseHttpsUrl(config.graphBaseUrl, 'graphBaseUrl');
   const credential = createAppCredential(config);
-  const graphHost = graphBaseUrl.hostname.toLowerCase();
   const authProvider = new TokenCredentialAuthenticationProvider(credential, {
     scopes: [graphTokenScope(config)],
   });
+  return clientFor(config, authProvider);
+}
+
+/**
+ * A Graph client that calls as the signed-in agent: every request carries the token `accessToken` returns
+ * (the agent's delegated token, for Graph's resource), so Entra checks the agent's own role. Same host,
+ * per-attempt deadline, retries and budget handling as the bot's own client; a request that must be held to
+ * a click's time carries `budgetOptions` as usual. The token goes only to the configured Graph host.
+ */
+export function createDelegatedGraphClient(
+  config: GraphEndpointConfig,
+  accessToken: AccessTokenSource,
+): Client {
+  return clientFor(config, new DelegatedTokenProvider(accessToken));
+}
+
+function clientFor(config: GraphEndpointConfig, authProvider: AuthenticationProvider): Client {
+  const graphBaseUrl = parseHttpsUrl(config.graphBaseUrl, 'graphBaseUrl');
+  const graphHost = graphBaseUrl.hostname.toLowerCase();
   return Client.initWithMiddleware({
     middleware: withRequestTimeout(
       MiddlewareFactory.getDefaultMiddlewareChain(authProvider),

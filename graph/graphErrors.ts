@@ -1,4 +1,5 @@
 import { AgentFacingError } from '../core/errors';
+import { AGENT_TOKEN_UNAVAILABLE } from './delegatedToken';
 
 /**
  * The parts of the Graph SDK's `GraphError` this mapping reads. Matched by shape rather than `instanceof` so a
@@ -20,6 +21,7 @@ const SIGN_IN_FAILURES = new Set([
   'AuthenticationRequiredError',
 ]);
 
+const SSPR_URL = 'https://aka.ms/sspr';
 const CONTACT_BOT_ADMIN = "Contact the team that runs this bot and give them the support id, if there's one.";
 const TRY_AGAIN_LATER =
   'Try again in a few minutes. If it keeps failing, contact the team that runs this bot.';
@@ -32,8 +34,16 @@ export interface GraphCallContext {
   /** What the bot was doing, in plain words ("reset the password"). */
   action: string;
   access: 'read' | 'write';
-  /** The Microsoft Graph application permission the call needs, as the README asks to grant it. */
+  /**
+   * The Microsoft Graph permission the call needs, as the README asks to grant it: an application permission
+   * for the bot's own calls, a delegated one for the agent's.
+   */
   permission: string;
+  /**
+   * Whose token the call carries: the bot's app-only token (the default), or the signed-in agent's delegated
+   * token, with which Entra checks the agent's own role and a 401 means the agent's sign-in, not the bot's.
+   */
+  caller?: 'bot' | 'agent';
 }
 
 /**
@@ -54,6 +64,9 @@ export function toAgentFacingError(error: unknown, call: GraphCallContext | stri
 
 function mapFailure(error: unknown, call: GraphCallContext | string): AgentFacingError {
   const action = typeof call === 'string' ? call : call.action;
+  if (isAgentTokenUnavailable(error)) {
+    return agentSignInRequired(action);
+  }
   // Before the Graph check: @azure/identity's AuthenticationError also carries a `statusCode` (Entra's).
   if (error instanceof Error && SIGN_IN_FAILURES.has(error.name)) {
     return botSignInFailed(action);
@@ -111,6 +124,10 @@ function fromGraphError(error: GraphErrorLike, call: GraphCallContext | string):
     return typeof code === 'string' && SIGN_IN_FAILURES.has(code)
       ? botSignInFailed(action)
       : unavailable(action);
+  }
+  if (typeof call !== 'string' && call.caller === 'agent') {
+    const agentFailure = fromAgentCall(error, call, requestId);
+    if (agentFailure) return agentFailure;
   }
   if (statusCode === 401) {
     return botSignInFailed(action, requestId);
@@ -177,6 +194,109 @@ function fromGraphError(error: GraphErrorLike, call: GraphCallContext | string):
 }
 
 /**
+ * The failures that mean something else when Graph checked the agent's own token and role: a 401 is the
+ * agent's sign-in, a 403 the agent's role (or the bot's delegated permission), and a refused
+ * `resetPassword` says why in a 400. Anything else is mapped like the bot's own calls.
+ */
+function fromAgentCall(
+  error: GraphErrorLike,
+  call: GraphCallContext,
+  requestId: string | undefined,
+): AgentFacingError | null {
+  if (error.statusCode === 401) {
+    return agentSignInRequired(call.action, requestId);
+  }
+  if (error.statusCode === 403) {
+    return new AgentFacingError(
+      'NotAllowed',
+      `Microsoft Entra ID refused to let you ${call.action}: the bot now acts with your own Entra role, not its own, and your role does not cover this user.`,
+      'Ask an administrator whose role covers this user (for other administrators, a Privileged Authentication ' +
+        'Administrator) to reset the password. If you cannot reset anyone, ask the team that runs this bot to ' +
+        `check that the bot has the delegated Microsoft Graph permission ${call.permission} with admin consent.`,
+      requestId,
+    );
+  }
+  if (error.statusCode !== 400 || !/^(request_)?badrequest$/i.test(error.code ?? '')) {
+    return null;
+  }
+  switch (agentBadRequestKind(error.message)) {
+    case 'own-account':
+      return ownAccountRefused(requestId);
+    case 'on-premises':
+      return new AgentFacingError(
+        'OnPremisesMastered',
+        "This user's password is managed in on-premises Active Directory, and Microsoft Entra ID could not write the new one back to it.",
+        'A reset from the cloud needs password writeback turned on in Microsoft Entra Connect and the user in a ' +
+          'managed (not federated) domain; otherwise reset the password in on-premises Active Directory. If ' +
+          "writeback is on and the reset still fails, ask an Active Directory administrator to review the user's " +
+          'AdminCount attribute in on-premises AD: AdminCount=1 blocks resets (Entra Connect logs hr=80231367).',
+        requestId,
+      );
+    case 'federated':
+      return new AgentFacingError(
+        'NotResettable',
+        "This user's domain is federated, so their password is not kept in Microsoft Entra ID.",
+        'Change the password in the identity provider that federates the domain (usually on-premises Active Directory).',
+        requestId,
+      );
+    case 'password':
+      return new AgentFacingError(
+        'PasswordRejected',
+        'Microsoft Entra ID did not accept the generated temporary password.',
+        'Try the reset again: the bot will generate a different password.',
+        requestId,
+      );
+    default:
+      return null;
+  }
+}
+
+/**
+ * Why `resetPassword` answered 400. Learn documents no codes for these, so, as for the PATCH below, narrow
+ * phrases of the observed or simulated messages decide, and anything else stays a generic failure.
+ */
+function agentBadRequestKind(
+  message: string,
+): 'own-account' | 'on-premises' | 'federated' | 'password' | null {
+  if (/own account/i.test(message)) return 'own-account';
+  if (/federated/i.test(message)) return 'federated';
+  if (
+    /writeback|mastered on-premises|on-premises mastered|directory sync objects|hybrid password/i.test(
+      message,
+    )
+  ) {
+    return 'on-premises';
+  }
+  if (
+    badRequestKind(message) === 'password' ||
+    /easily guessable|harder .*to guess|too many times/i.test(message)
+  ) {
+    return 'password';
+  }
+  return null;
+}
+
+/** Nobody resets their own password as an administrator: Entra refuses it, and the bot says so first. */
+export function ownAccountRefused(requestId?: string): AgentFacingError {
+  return new AgentFacingError(
+    'NotResettable',
+    'You cannot reset your own password with this bot.',
+    `Use self-service password reset at ${SSPR_URL}.`,
+    requestId,
+  );
+}
+
+/** The agent's delegated token is missing, expired or refused: nothing was changed. */
+function agentSignInRequired(action: string, requestId?: string): AgentFacingError {
+  return new AgentFacingError(
+    'SignInRequired',
+    `Your sign-in to the bot has expired or was refused, so it could not ${action} as you.`,
+    'Sign in to the bot again, then try again.',
+    requestId,
+  );
+}
+
+/**
  * Graph says not to branch on `message`, but both failures of a password PATCH come back as 400
  * `Request_BadRequest` and only the message tells them apart. The match is narrow (phrases of the observed
  * messages); anything else stays a generic failure rather than a wrong explanation.
@@ -229,6 +349,13 @@ function headerOf(error: GraphErrorLike, name: string): string | null {
   return headers instanceof Headers ? headers.get(name) : null;
 }
 
+/** The agent's token could not be had (`delegatedToken.ts`): the SDK wraps it without an HTTP status. */
+function isAgentTokenUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === AGENT_TOKEN_UNAVAILABLE) return true;
+  return isGraphErrorLike(error) && error.statusCode === -1 && error.code === AGENT_TOKEN_UNAVAILABLE;
+}
+
 function isGraphErrorLike(error: unknown): error is GraphErrorLike {
   if (!(error instanceof Error)) {
     return false;
@@ -250,6 +377,7 @@ function isGraphErrorLike(error: unknown): error is GraphErrorLike {
 export function mayHaveBeenApplied(error: unknown): boolean {
   if (error instanceof AgentFacingError) return error.outcomeUnknown;
   if (error instanceof Error && SIGN_IN_FAILURES.has(error.name)) return false;
+  if (isAgentTokenUnavailable(error)) return false;
   if (isGraphErrorLike(error)) {
     if (error.statusCode === -1) return !(typeof error.code === 'string' && SIGN_IN_FAILURES.has(error.code));
     return error.statusCode >= 500;

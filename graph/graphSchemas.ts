@@ -164,3 +164,35 @@ export const domainSchema = z.object({
   id: z.string().min(1),
   authenticationType: z.enum(['Managed', 'Federated']),
 });
+
+/**
+ * `passwordResetResponse`, the body of `resetPassword`'s 202 when Entra generated the password. The first beta
+ * called the property `password`; either is read (graph.md 1.1, "History").
+ */
+export const passwordResetResponseSchema = z
+  .object({
+    newPassword: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+  })
+  .transform((body) => ({ generatedPassword: body.newPassword ?? body.password }));
+
+/**
+ * `longRunningOperation` at a reset's `Location`. Learn writes the states `NotStarted`, `Running`,
+ * `Succeeded`, `Failed` in prose and camel case in the resource, so case is ignored; any other state
+ * (`unknownFutureValue` included) is an answer the bot cannot read.
+ */
+export const longRunningOperationSchema = z.object({
+  status: z
+    .string()
+    .transform((status) => status.toLowerCase())
+    .pipe(z.enum(['notstarted', 'running', 'succeeded', 'failed'])),
+});
+
+/** Graph's error body, read from a raw response: only the code and the request id travel on. */
+export const graphErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string().optional(),
+    message: z.string().optional(),
+    innerError: z.object({ 'request-id': z.string().optional() }).passthrough().optional(),
+  }),
+});

@@ -5,7 +5,14 @@ import {
   ClientSecretCredential,
   ManagedIdentityCredential,
 } from '@azure/identity';
-import { createGraphClient, type GraphConnectionConfig } from '../../graph/graphClient';
+import { AgentFacingError } from '../../core/errors';
+import {
+  createDelegatedGraphClient,
+  createGraphClient,
+  type GraphConnectionConfig,
+} from '../../graph/graphClient';
+import { toAgentFacingError } from '../../graph/graphErrors';
+import { budgetOptions } from '../../graph/requestBudget';
 
 const TENANT = '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e';
 const CLIENT = '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7';
@@ -137,5 +144,98 @@ describe('createGraphClient', () => {
 
   it('needs a client id with a secret', () => {
     assert.throws(() => createGraphClient({ ...SIMULATOR, clientId: undefined }), /clientId is required/);
+  });
+});
+
+describe('createDelegatedGraphClient', () => {
+  const AGENT_TOKEN = 'agent-delegated-token';
+  const ENDPOINT = { graphBaseUrl: 'https://127.0.0.1:8443/', requestTimeoutMs: 5_000 };
+  let fetchStub: sinon.SinonStub<Parameters<typeof fetch>, ReturnType<typeof fetch>>;
+
+  beforeEach(() => {
+    fetchStub = sinon
+      .stub(globalThis, 'fetch')
+      .callsFake(() =>
+        Promise.resolve(new Response('{"value":[]}', { headers: { 'content-type': 'application/json' } })),
+      );
+  });
+
+  afterEach(() => sinon.restore());
+
+  it("sends the agent's token, asked for on every request, to the configured host", async () => {
+    const source = sinon.stub().resolves(AGENT_TOKEN);
+    const client = createDelegatedGraphClient(ENDPOINT, source);
+
+    await client.api('/users').get();
+    await client.api('/users').get();
+
+    const [url, init] = fetchStub.firstCall.args;
+    assert.equal(urlOf(url), 'https://127.0.0.1:8443/v1.0/users');
+    assert.equal(authorizationOf(init), `Bearer ${AGENT_TOKEN}`);
+    sinon.assert.calledTwice(source);
+  });
+
+  it('never sends the token to a host other than the configured one', async () => {
+    await createDelegatedGraphClient(ENDPOINT, () => Promise.resolve(AGENT_TOKEN))
+      .api('https://elsewhere.example/v1.0/users')
+      .get();
+
+    assert.equal(authorizationOf(fetchStub.firstCall.args[1]), null);
+  });
+
+  it("retries a throttled request within its budget, like the bot's own client", async () => {
+    fetchStub.onFirstCall().resolves(
+      new Response('{"error":{"code":"TooManyRequests","message":"later"}}', {
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after': '0' },
+      }),
+    );
+
+    await createDelegatedGraphClient(ENDPOINT, () => Promise.resolve(AGENT_TOKEN))
+      .api('/users')
+      .middlewareOptions(
+        budgetOptions({ signal: new AbortController().signal, deadline: Date.now() + 10_000 }),
+      )
+      .get();
+
+    sinon.assert.calledTwice(fetchStub);
+  });
+
+  it('sends nothing without a token, and says the agent must sign in again (nothing changed)', async () => {
+    const log = sinon.stub(console, 'log');
+    for (const source of [
+      () => Promise.reject(new Error(`token service said ${AGENT_TOKEN}`)),
+      () => Promise.resolve(''),
+      () => Promise.resolve('two words'),
+    ]) {
+      let caught: unknown;
+      await createDelegatedGraphClient(ENDPOINT, source)
+        .api('/users/x')
+        .post({})
+        .catch((error: unknown) => {
+          caught = error;
+        });
+      const error = toAgentFacingError(caught, {
+        action: 'reset the password',
+        access: 'write',
+        permission: 'UserAuthenticationMethod.ReadWrite.All',
+        caller: 'agent',
+      });
+      assert.ok(error instanceof AgentFacingError);
+      assert.equal(error.kind, 'SignInRequired');
+      assert.equal(error.outcomeUnknown, false);
+      assert.ok(!JSON.stringify(caught).includes(AGENT_TOKEN) && !String(caught).includes(AGENT_TOKEN));
+    }
+    log.restore();
+    sinon.assert.notCalled(fetchStub);
+    sinon.assert.notCalled(log);
+  });
+
+  it('refuses an http endpoint', () => {
+    assert.throws(
+      () =>
+        createDelegatedGraphClient({ graphBaseUrl: 'http://127.0.0.1:8443/' }, () => Promise.resolve('t')),
+      /graphBaseUrl must use https/,
+    );
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { AuthenticationError, CredentialUnavailableError } from '@azure/identity';
 import { AgentFacingError, type AgentFacingErrorKind } from '../../core/errors';
+import { AgentTokenUnavailableError } from '../../graph/delegatedToken';
 import { malformedGraphResponse, mayHaveBeenApplied, toAgentFacingError } from '../../graph/graphErrors';
 
 function graphError(
@@ -222,6 +223,8 @@ describe('mayHaveBeenApplied', () => {
     ['an error the bot raised itself', new AgentFacingError('BadInput', 'm', 'n'), false],
     ['a mapped dropped connection', toAgentFacingError(new TypeError('fetch failed'), 'reset'), true],
     ['a mapped 403', toAgentFacingError(graphError(403, 'Authorization_RequestDenied'), 'reset'), false],
+    ["the agent's token missing", new AgentTokenUnavailableError(), false],
+    ["the agent's token missing, wrapped by the SDK", graphError(-1, 'AgentTokenUnavailableError'), false],
   ];
   for (const [name, error, expected] of cases) {
     it(`says ${expected ? 'the write may have happened' : 'nothing happened'} after ${name}`, () => {
@@ -272,5 +275,63 @@ describe('toAgentFacingError with what the call was for', () => {
   it('keeps the other mappings for calls with a context (404, 429)', () => {
     assert.equal(toAgentFacingError(graphError(404, 'Request_ResourceNotFound'), read).kind, 'UserNotFound');
     assert.equal(toAgentFacingError(graphError(429, 'TooManyRequests'), write).kind, 'Throttled');
+  });
+});
+
+describe("toAgentFacingError for a call made with the agent's delegated token", () => {
+  const asAgent = {
+    action: 'reset the password',
+    access: 'write',
+    permission: 'UserAuthenticationMethod.ReadWrite.All',
+    caller: 'agent',
+  } as const;
+
+  it("explains a 403 as the agent's own role, not the bot's", () => {
+    const mapped = toAgentFacingError(
+      graphError(403, 'Authorization_RequestDenied', 'Insufficient'),
+      asAgent,
+    );
+
+    assert.equal(mapped.kind, 'NotAllowed');
+    assert.match(mapped.message, /the bot now acts with your own Entra role, not its own/);
+    assert.doesNotMatch(mapped.message, /service principal/);
+    assert.match(
+      mapped.nextStep,
+      /delegated Microsoft Graph permission UserAuthenticationMethod\.ReadWrite\.All/,
+    );
+  });
+
+  it("explains a 401, or no token at all, as the agent's sign-in, with nothing changed", () => {
+    for (const error of [
+      graphError(401, 'InvalidAuthenticationToken', 'Access token has expired.'),
+      graphError(-1, 'AgentTokenUnavailableError'),
+      new AgentTokenUnavailableError(),
+    ]) {
+      const mapped = toAgentFacingError(error, asAgent);
+
+      assert.equal(mapped.kind, 'SignInRequired');
+      assert.equal(mapped.outcomeUnknown, false);
+      assert.doesNotMatch(mapped.message, /The bot could not sign in/);
+    }
+  });
+
+  it("leaves the bot's own calls as they were", () => {
+    const asBot = { ...asAgent, caller: 'bot' } as const;
+
+    assert.match(
+      toAgentFacingError(graphError(403, 'Authorization_RequestDenied'), asBot).message,
+      /service principal/,
+    );
+    assert.match(
+      toAgentFacingError(graphError(401, 'InvalidAuthenticationToken'), asBot).message,
+      /The bot could not sign in/,
+    );
+    assert.equal(
+      toAgentFacingError(
+        graphError(400, 'badRequest', 'Password writeback is not enabled for this tenant.'),
+        asBot,
+      ).kind,
+      'GraphUnavailable',
+    );
   });
 });
