@@ -24,6 +24,7 @@ const rolesSchema = z
     ),
   })
   .strict();
+const writebackSchema = z.object({ enabled: z.boolean() }).strict();
 const signInSchema = z.object({ userPrincipalName: z.string().min(1), password: z.string() }).strict();
 const ownersSchema = z.object({ owners: z.array(z.string().min(1)).max(100) }).strict();
 
@@ -82,6 +83,14 @@ export function handleControl(context: SimulatorContext, request: SimRequest): S
       if (!body) return controlError(400, 'BadRequest', 'Expected {"licence": "P1" | "P2"}.');
       context.directory.licence = body.licence;
       return jsonResponse(200, { licence: body.licence });
+    }
+    case 'GET password-writeback':
+      return jsonResponse(200, { enabled: context.directory.passwordWritebackEnabled });
+    case 'PUT password-writeback': {
+      const body = parseJsonBodyAs(request.body, writebackSchema);
+      if (!body) return controlError(400, 'BadRequest', 'Expected {"enabled": boolean}.');
+      context.directory.passwordWritebackEnabled = body.enabled;
+      return jsonResponse(200, { enabled: body.enabled });
     }
     case 'GET apps/*':
       return appState(context, id ?? '');
@@ -179,6 +188,7 @@ function appState(context: SimulatorContext, appId: string): SimResponse {
 function userState(context: SimulatorContext, idOrUpn: string): SimResponse {
   const user = context.directory.findUser(idOrUpn);
   if (!user) return controlError(404, 'NotFound', `No user '${idOrUpn}'.`);
+  const onPremises = context.directory.onPremisesAccounts.get(user.id);
   return jsonResponse(200, {
     id: user.id,
     userPrincipalName: user.userPrincipalName,
@@ -188,6 +198,12 @@ function userState(context: SimulatorContext, idOrUpn: string): SimResponse {
     forceChangePasswordNextSignInWithMfa: user.passwordProfile.forceChangePasswordNextSignInWithMfa,
     lastPasswordChangeDateTime: user.lastPasswordChangeDateTime,
     signInSessionsValidFromDateTime: user.signInSessionsValidFromDateTime,
+    onPremises: onPremises
+      ? {
+          adminCount: onPremises.adminCount,
+          passwordWrittenBackDateTime: onPremises.passwordWrittenBackDateTime,
+        }
+      : null,
   });
 }
 
