@@ -1,5 +1,6 @@
 import type {
   FixtureApplication,
+  FixtureOAuthConnection,
   FixtureRoleAssignment,
   FixtureUser,
   TenantFixture,
@@ -118,6 +119,8 @@ export class Directory {
   readonly roleAssignments: RoleAssignmentRecord[] = [];
   private readonly roleEligibilities: RoleAssignmentRecord[] = [];
   readonly operations = new Map<string, PasswordResetOperation>();
+  /** The Azure Bot resource whose token service `/botframework/` stands in for; null when none. */
+  readonly botRegistration: { msAppId: string; oauthConnections: FixtureOAuthConnection[] } | null;
   /** Changeable at run time (`PUT /_sim/licence`); a rebuild starts from the value given at start. */
   licence: TenantLicence;
   private readonly usersById = new Map<string, GraphUser>();
@@ -130,6 +133,7 @@ export class Directory {
     this.licence = licence;
     this.tenantName = fixture.tenant.displayName;
     this.passwordWritebackEnabled = fixture.tenant.passwordWritebackEnabled;
+    this.botRegistration = fixture.botRegistration ?? null;
     for (const d of fixture.domains) this.domains.set(d.id.toLowerCase(), d);
     for (const a of fixture.applications) {
       // A copy: the control API changes granted permissions, and a rebuild must start from the fixture.
