@@ -205,6 +205,12 @@ describe('simulator: Bot Framework token service', () => {
     assert.ok((await client.getUserToken(teamsUserId, connectionName, 'msteams', code))?.token);
   });
 
+  it('stores the token under the Teams user of the sign-in link, whoever signs in at Entra (the bot must compare oids)', async () => {
+    await signInAgent('diegos@contoso.com');
+    const token = await client.getUserToken(teamsUserId, connectionName, 'msteams', '');
+    assert.equal((jwt.decode(token?.token ?? '') as { oid: string }).oid, userId('07'));
+  });
+
   it('keeps tokens per user: another Teams user has none', async () => {
     await signInAgent();
     assert.equal(await client.getUserToken('29:someone-else', connectionName, 'msteams', ''), undefined);
