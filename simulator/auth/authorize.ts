@@ -12,7 +12,15 @@ import {
 } from './tokenEndpoint';
 
 /** The request parameters the page carries through its form. */
-const carried = ['client_id', 'response_type', 'redirect_uri', 'scope', 'state', 'response_mode'] as const;
+const carried = [
+  'client_id',
+  'response_type',
+  'redirect_uri',
+  'scope',
+  'state',
+  'response_mode',
+  'login_hint',
+] as const;
 
 /**
  * `GET|POST /{tenant}/oauth2/v2.0/authorize` (Learn: "Microsoft identity platform and OAuth 2.0 authorization
@@ -144,7 +152,8 @@ function signInPage(params: URLSearchParams, app: FixtureApplication, error: str
       return value === null ? '' : `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
     })
     .join('\n');
-  const login = escapeHtml(params.get('login') ?? '');
+  // `login_hint` pre-fills the user name ("Can be used to pre-fill the username/email address field").
+  const login = escapeHtml(params.get('login') ?? params.get('login_hint') ?? '');
   return htmlPage(
     200,
     'Sign in to your account',

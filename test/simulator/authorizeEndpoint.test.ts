@@ -88,6 +88,11 @@ describe('simulator: Entra authorize endpoint and the authorization code grant',
     assert.match(html, /<input type="hidden" name="state" value="state-42">/);
   });
 
+  it('pre-fills the user name from login_hint', async () => {
+    const html = await (await open({ login_hint: 'alexw@contoso.com' })).text();
+    assert.match(html, /<input name="login" type="text" value="alexw@contoso.com"/);
+  });
+
   it('escapes what the request carries', async () => {
     const html = await (await open({ state: '"><script>alert(1)</script>' })).text();
     assert.doesNotMatch(html, /<script>/);
