@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { authorizeRequest } from './auth/authorize';
 import { openIdConfiguration, signingKeys, tokenRequest } from './auth/tokenEndpoint';
+import { routeTokenService, tokenServicePrefix } from './botFramework/userTokenApi';
 import type { SimulatorContext } from './context';
 import type { ActiveFault } from './control/faults';
 import { handleControl } from './control/controlApi';
@@ -67,6 +69,8 @@ export function createDispatcher(
             ? await runBatch(request, async (sub) => (await dispatch(sub)).response)
             : await routeGraph(context, request, check.caller);
       }
+    } else if (first === tokenServicePrefix) {
+      response = routeTokenService(context, request);
     } else {
       response = routeEntra(context, request);
     }
@@ -87,6 +91,8 @@ function routeEntra(context: SimulatorContext, request: SimRequest): SimResponse
     return signingKeys(context, request, tenant);
   if (request.method === 'POST' && path === 'oauth2/v2.0/token')
     return tokenRequest(context, request, tenant);
+  if ((request.method === 'GET' || request.method === 'POST') && path === 'oauth2/v2.0/authorize')
+    return authorizeRequest(context, request, tenant);
   return {
     status: 404,
     headers: {},

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { TokenService } from './auth/tokenService';
+import { AuthorizationCodes } from './auth/authorizationCodes';
+import { UserTokenStore } from './botFramework/userTokenStore';
 import type { SimulatorContext } from './context';
 import { CallLog } from './control/callLog';
 import { FaultRegistry } from './control/faults';
@@ -68,6 +70,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     directory: new Directory(fixture, extra, licence),
     rebuildDirectory: () => new Directory(fixture, extra, licence),
     tokens: new TokenService(keys.tokenSigningKeyPem, keys.tokenSigningKeyId, fixture.tenant.id),
+    authorizationCodes: new AuthorizationCodes(),
+    userTokens: new UserTokenStore(),
     generatedAppCertificate: { certPem: appCertPem, ...certificateThumbprints(appCertPem) },
     faults: new FaultRegistry(),
     calls: new CallLog(),

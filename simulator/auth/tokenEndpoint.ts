@@ -1,5 +1,6 @@
 import type { SimulatorContext } from '../context';
 import type { FixtureApplication } from '../fixture/tenantFixture';
+import type { GraphUser } from '../directory/directory';
 import { checkSignIn } from '../directory/signIn';
 import { jsonResponse, type SimRequest, type SimResponse } from '../http/types';
 import { checkClientAssertion } from './clientAssertion';
@@ -15,19 +16,17 @@ export function publicBaseUrl(request: SimRequest): string {
 }
 
 /** Resolves the `{tenant}` path segment: the tenant id or one of its verified domains. */
-function knownTenant(context: SimulatorContext, segment: string): boolean {
+export function knownTenant(context: SimulatorContext, segment: string): boolean {
   const directory = context.directory;
   return segment.toLowerCase() === directory.tenantId || directory.domains.has(segment.toLowerCase());
 }
 
+export function tenantNotFoundText(tenant: string): string {
+  return `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`;
+}
+
 function tenantNotFound(request: SimRequest, tenant: string): SimResponse {
-  return entraError(
-    request,
-    400,
-    'invalid_request',
-    90002,
-    `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
-  );
+  return entraError(request, 400, 'invalid_request', 90002, tenantNotFoundText(tenant));
 }
 
 /** `GET /{tenant}/v2.0/.well-known/openid-configuration` (OpenID Connect discovery, v2.0 endpoint). */
@@ -83,7 +82,10 @@ export function signingKeys(context: SimulatorContext, request: SimRequest, tena
   return jsonResponse(200, { keys: [context.tokens.publicJwk()] });
 }
 
-/** `POST /{tenant}/oauth2/v2.0/token`: client credentials (secret or certificate) and password grants. */
+/**
+ * `POST /{tenant}/oauth2/v2.0/token`: client credentials (secret or certificate), password and authorization
+ * code grants.
+ */
 export function tokenRequest(context: SimulatorContext, request: SimRequest, tenant: string): SimResponse {
   if (!knownTenant(context, tenant)) return tenantNotFound(request, tenant);
   const form = new URLSearchParams(request.body.toString('utf8'));
@@ -100,18 +102,17 @@ export function tokenRequest(context: SimulatorContext, request: SimRequest, ten
   }
   const app = context.directory.findApplication(clientId);
   if (!app) {
-    return entraError(
-      request,
-      400,
-      'unauthorized_client',
-      700016,
-      `Application with identifier '${clientId}' was not found in the directory '${context.directory.tenantName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
-    );
+    return entraError(request, 400, 'unauthorized_client', 700016, appNotFoundText(context, clientId));
   }
   const grantType = form.get('grant_type');
   if (grantType === 'client_credentials')
     return clientCredentialsGrant(context, request, tenant, form, app, basic?.secret);
   if (grantType === 'password') return passwordGrant(context, request, tenant, form, app, basic?.secret);
+  if (grantType === 'authorization_code') {
+    const client = authenticateClient(context, request, tenant, form, app, basic?.secret);
+    if (!client.ok) return client.response;
+    return authorizationCodeGrant(context, request, form, app);
+  }
   return entraError(
     request,
     400,
@@ -119,6 +120,10 @@ export function tokenRequest(context: SimulatorContext, request: SimRequest, ten
     70003,
     `The app requested an unsupported grant type '${grantType ?? ''}'.`,
   );
+}
+
+export function appNotFoundText(context: SimulatorContext, clientId: string): string {
+  return `Application with identifier '${clientId}' was not found in the directory '${context.directory.tenantName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`;
 }
 
 type ClientAuthentication = { ok: true; usedCertificate: boolean } | { ok: false; response: SimResponse };
@@ -283,13 +288,22 @@ function passwordGrant(
   if (outcome.passwordChangeRequired) {
     return entraError(request, 400, 'invalid_grant', 50055, 'The password is expired.');
   }
-  const user = outcome.user;
-  const token = context.tokens.issueUserToken({ appId: app.appId }, user, scopes.granted);
+  return delegatedTokenResponse(context, request, app, outcome.user, scopes.granted);
+}
+
+function delegatedTokenResponse(
+  context: SimulatorContext,
+  request: SimRequest,
+  app: FixtureApplication,
+  user: GraphUser,
+  granted: string[],
+): SimResponse {
+  const token = context.tokens.issueUserToken({ appId: app.appId }, user, granted);
   const tid = context.directory.tenantId;
   const clientInfo = Buffer.from(JSON.stringify({ uid: user.id, utid: tid })).toString('base64url');
   return jsonResponse(200, {
     token_type: 'Bearer',
-    scope: scopes.granted.map((s) => `https://graph.microsoft.com/${s}`).join(' '),
+    scope: granted.map((s) => `https://graph.microsoft.com/${s}`).join(' '),
     expires_in: token.expiresIn,
     ext_expires_in: token.expiresIn,
     access_token: token.accessToken,
@@ -298,7 +312,75 @@ function passwordGrant(
   });
 }
 
-function resolveDelegatedScopes(
+/**
+ * The `authorization_code` grant (auth code flow, Learn): a code from `/authorize`, once, by the client it was
+ * issued to, with the same `redirect_uri`; "invalid_grant: The authorization code … is invalid or has expired".
+ */
+function authorizationCodeGrant(
+  context: SimulatorContext,
+  request: SimRequest,
+  form: URLSearchParams,
+  app: FixtureApplication,
+): SimResponse {
+  const code = form.get('code');
+  if (!code) {
+    return entraError(
+      request,
+      400,
+      'invalid_request',
+      900144,
+      "The request body must contain the following parameter: 'code'.",
+    );
+  }
+  const redeemed = redeemAuthorizationCode(context, code, app.appId, form.get('redirect_uri') ?? '');
+  if (!redeemed.ok) return entraError(request, 400, 'invalid_grant', redeemed.code, redeemed.description);
+  return delegatedTokenResponse(context, request, app, redeemed.user, redeemed.scopes);
+}
+
+export type CodeRedemption =
+  { ok: true; user: GraphUser; scopes: string[] } | { ok: false; code: number; description: string };
+
+/** Redeems a code for an already authenticated client (the token endpoint, or the Bot token service's callback). */
+export function redeemAuthorizationCode(
+  context: SimulatorContext,
+  code: string,
+  clientId: string,
+  redirectUri: string,
+): CodeRedemption {
+  const redemption = context.authorizationCodes.redeem(code, clientId, redirectUri);
+  if (!redemption.ok) {
+    switch (redemption.reason) {
+      case 'redeemed':
+        return {
+          ok: false,
+          code: 54005,
+          description:
+            'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
+        };
+      case 'expired':
+        return {
+          ok: false,
+          code: 70008,
+          description:
+            'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+        };
+      default:
+        return {
+          ok: false,
+          code: 70000,
+          description:
+            "The provided value for the 'code' parameter is not valid. The code was not issued to this client for this redirect URI.",
+        };
+    }
+  }
+  const user = context.directory.findUser(redemption.grant.userId);
+  if (!user?.accountEnabled) {
+    return { ok: false, code: 50057, description: 'The user account is disabled.' };
+  }
+  return { ok: true, user, scopes: redemption.grant.scopes };
+}
+
+export function resolveDelegatedScopes(
   scopeText: string,
   app: FixtureApplication,
 ): { granted: string[] } | { unknownResource: string } | { notConsented: true } {

@@ -16,6 +16,17 @@ export const botFrameworkAudience = 'https://api.botframework.com';
 
 const tokenLifetimeSeconds = 3599;
 
+/**
+ * Microsoft Teams' desktop/mobile client: one of the two client ids a bot's app registration pre-authorizes
+ * for `access_as_user` (Teams developer docs, "Configure your app in Microsoft Entra ID" for bot SSO).
+ */
+export const teamsClientAppId = '1fec8e78-bce4-4aaf-ab1b-5451cc387264';
+
+/** A verified token issued by this tenant to someone else than Graph (Bot Framework, a bot's own API). */
+export type ForeignTokenCheck =
+  | { ok: true; claims: { oid: string; appid: string; iat: number; scp: string; idtyp: string } }
+  | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'audience' | 'invalid' };
+
 export interface IssuedToken {
   accessToken: string;
   expiresIn: number;
@@ -98,6 +109,64 @@ export class TokenService {
     });
   }
 
+  /**
+   * The token Entra gives the Teams client for a bot's exposed API (`api://botid-{appId}`, scope
+   * `access_as_user`), which Teams sends in `signin/tokenExchange`. `lifetimeSeconds` may be negative (expired).
+   */
+  issueTeamsSsoToken(
+    user: { id: string; userPrincipalName: string; displayName: string },
+    audience: string,
+    lifetimeSeconds: number = tokenLifetimeSeconds,
+  ): IssuedToken {
+    return this.sign(
+      {
+        aud: audience,
+        appid: teamsClientAppId,
+        appidacr: '0',
+        amr: ['pwd'],
+        idtyp: 'user',
+        name: user.displayName,
+        oid: user.id,
+        sub: user.id,
+        upn: user.userPrincipalName,
+        unique_name: user.userPrincipalName,
+        scp: 'access_as_user',
+      },
+      lifetimeSeconds,
+    );
+  }
+
+  /** Checks a bearer token issued by this tenant for `audience` (signature, issuer, lifetime, tenant). */
+  verifyForAudience(token: string | undefined, audience: string): ForeignTokenCheck {
+    if (!token) return { ok: false, reason: 'missing' };
+    if (token.split('.').length !== 3) return { ok: false, reason: 'malformed' };
+    let claims: AccessTokenClaims & { iat?: number };
+    try {
+      claims = jwt.verify(token, this.signingKeyPem, {
+        algorithms: ['RS256'],
+        audience,
+        issuer: this.issuer,
+      }) as AccessTokenClaims & { iat?: number };
+    } catch (error) {
+      if (error instanceof jwt.TokenExpiredError) return { ok: false, reason: 'expired' };
+      if (error instanceof jwt.JsonWebTokenError && /audience/.test(error.message)) {
+        return { ok: false, reason: 'audience' };
+      }
+      return { ok: false, reason: 'invalid' };
+    }
+    if (claims.tid !== this.tenantId || !claims.oid || !claims.appid) return { ok: false, reason: 'invalid' };
+    return {
+      ok: true,
+      claims: {
+        oid: claims.oid,
+        appid: claims.appid,
+        iat: claims.iat ?? 0,
+        scp: claims.scp ?? '',
+        idtyp: claims.idtyp ?? '',
+      },
+    };
+  }
+
   /** An OpenID Connect id token for the password grant (MSAL builds its account from it). */
   issueIdToken(
     clientId: string,
@@ -168,7 +237,7 @@ export class TokenService {
     return { kty: 'RSA', use: 'sig', kid: this.keyId, n: jwk.n, e: jwk.e };
   }
 
-  private sign(claims: Record<string, unknown>): IssuedToken {
+  private sign(claims: Record<string, unknown>, lifetimeSeconds = tokenLifetimeSeconds): IssuedToken {
     const now = Math.floor(Date.now() / 1000);
     const accessToken = jwt.sign(
       {
@@ -176,7 +245,7 @@ export class TokenService {
         iss: this.issuer,
         iat: now,
         nbf: now,
-        exp: now + tokenLifetimeSeconds,
+        exp: now + lifetimeSeconds,
         tid: this.tenantId,
         uti: randomUUID(),
         ver: '1.0',
@@ -184,6 +253,6 @@ export class TokenService {
       this.signingKeyPem,
       { algorithm: 'RS256', keyid: this.keyId },
     );
-    return { accessToken, expiresIn: tokenLifetimeSeconds };
+    return { accessToken, expiresIn: lifetimeSeconds };
   }
 }

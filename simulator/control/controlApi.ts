@@ -24,6 +24,14 @@ const rolesSchema = z
     ),
   })
   .strict();
+const ssoTokenSchema = z
+  .object({
+    userPrincipalName: z.string().min(1),
+    audience: z.string().min(1).optional(),
+    expiresInSeconds: z.number().int().min(-86_400).max(86_400).optional(),
+  })
+  .strict();
+const writebackSchema = z.object({ enabled: z.boolean() }).strict();
 const signInSchema = z.object({ userPrincipalName: z.string().min(1), password: z.string() }).strict();
 const ownersSchema = z.object({ owners: z.array(z.string().min(1)).max(100) }).strict();
 
@@ -82,6 +90,16 @@ export function handleControl(context: SimulatorContext, request: SimRequest): S
       if (!body) return controlError(400, 'BadRequest', 'Expected {"licence": "P1" | "P2"}.');
       context.directory.licence = body.licence;
       return jsonResponse(200, { licence: body.licence });
+    }
+    case 'POST teams-sso-token':
+      return teamsSsoToken(context, request.body);
+    case 'GET password-writeback':
+      return jsonResponse(200, { enabled: context.directory.passwordWritebackEnabled });
+    case 'PUT password-writeback': {
+      const body = parseJsonBodyAs(request.body, writebackSchema);
+      if (!body) return controlError(400, 'BadRequest', 'Expected {"enabled": boolean}.');
+      context.directory.passwordWritebackEnabled = body.enabled;
+      return jsonResponse(200, { enabled: body.enabled });
     }
     case 'GET apps/*':
       return appState(context, id ?? '');
@@ -152,6 +170,8 @@ export function handleControl(context: SimulatorContext, request: SimRequest): S
       return replaceOwners(context, id ?? '', request.body);
     case 'POST reset':
       context.directory = context.rebuildDirectory();
+      context.authorizationCodes.clear();
+      context.userTokens.clear();
       context.faults.clear();
       context.calls.clear();
       context.latencyMs = context.initialLatencyMs;
@@ -159,6 +179,32 @@ export function handleControl(context: SimulatorContext, request: SimRequest): S
     default:
       return controlError(404, 'NotFound', `No control endpoint ${request.method} ${request.rawPath}.`);
   }
+}
+
+/**
+ * The token Entra issues to the Teams client for the bot's exposed API, as Teams would send it in
+ * `signin/tokenExchange`. Audience: the bot registration's first connection's Token Exchange URL unless given.
+ */
+function teamsSsoToken(context: SimulatorContext, rawBody: Buffer): SimResponse {
+  const body = parseJsonBodyAs(rawBody, ssoTokenSchema);
+  if (!body) {
+    return controlError(
+      400,
+      'BadRequest',
+      'Expected {"userPrincipalName": string, "audience"?: string, "expiresInSeconds"?: integer}.',
+    );
+  }
+  const user = context.directory.findUser(body.userPrincipalName);
+  if (!user) return controlError(404, 'NotFound', `No user '${body.userPrincipalName}'.`);
+  const registration = context.directory.botRegistration;
+  const audience =
+    body.audience ??
+    registration?.oauthConnections.find((c) => c.tokenExchangeUrl)?.tokenExchangeUrl ??
+    (registration ? `api://botid-${registration.msAppId}` : undefined);
+  if (!audience)
+    return controlError(400, 'BadRequest', 'The tenant has no bot registration; give "audience".');
+  const issued = context.tokens.issueTeamsSsoToken(user, audience, body.expiresInSeconds);
+  return jsonResponse(200, { token: issued.accessToken, audience });
 }
 
 /** An app registration and its service principal's direct role assignments; never its secrets. */
@@ -179,6 +225,7 @@ function appState(context: SimulatorContext, appId: string): SimResponse {
 function userState(context: SimulatorContext, idOrUpn: string): SimResponse {
   const user = context.directory.findUser(idOrUpn);
   if (!user) return controlError(404, 'NotFound', `No user '${idOrUpn}'.`);
+  const onPremises = context.directory.onPremisesAccounts.get(user.id);
   return jsonResponse(200, {
     id: user.id,
     userPrincipalName: user.userPrincipalName,
@@ -188,6 +235,12 @@ function userState(context: SimulatorContext, idOrUpn: string): SimResponse {
     forceChangePasswordNextSignInWithMfa: user.passwordProfile.forceChangePasswordNextSignInWithMfa,
     lastPasswordChangeDateTime: user.lastPasswordChangeDateTime,
     signInSessionsValidFromDateTime: user.signInSessionsValidFromDateTime,
+    onPremises: onPremises
+      ? {
+          adminCount: onPremises.adminCount,
+          passwordWrittenBackDateTime: onPremises.passwordWrittenBackDateTime,
+        }
+      : null,
   });
 }
 

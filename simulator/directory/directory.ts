@@ -1,5 +1,6 @@
 import type {
   FixtureApplication,
+  FixtureOAuthConnection,
   FixtureRoleAssignment,
   FixtureUser,
   TenantFixture,
@@ -50,6 +51,14 @@ export interface Credential {
   password: string | null;
 }
 
+/** What the simulated on-premises Active Directory holds for a synced user (never visible through Graph). */
+export interface OnPremisesAccount {
+  /** AdminCount: 1 blocks password writeback (Entra Connect logs hr=80231367). */
+  adminCount: 0 | 1;
+  /** When password writeback last set this account's password on-premises; null: never. */
+  passwordWrittenBackDateTime: string | null;
+}
+
 export interface DirectoryGroup {
   id: string;
   displayName: string;
@@ -97,16 +106,21 @@ const fixtureEpoch = '2024-01-15T09:00:00Z';
 export class Directory {
   readonly tenantId: string;
   readonly tenantName: string;
-  readonly passwordWritebackEnabled: boolean;
+  /** Entra Connect password writeback; changeable at run time (`PUT /_sim/password-writeback`). */
+  passwordWritebackEnabled: boolean;
   readonly domains = new Map<string, TenantFixture['domains'][number]>();
   readonly applications = new Map<string, FixtureApplication>();
   readonly users: GraphUser[] = [];
   readonly credentials = new Map<string, Credential>();
+  /** Synced users' on-premises accounts, by user id. */
+  readonly onPremisesAccounts = new Map<string, OnPremisesAccount>();
   readonly groups = new Map<string, DirectoryGroup>();
   readonly administrativeUnits = new Map<string, AdministrativeUnit>();
   readonly roleAssignments: RoleAssignmentRecord[] = [];
   private readonly roleEligibilities: RoleAssignmentRecord[] = [];
   readonly operations = new Map<string, PasswordResetOperation>();
+  /** The Azure Bot resource whose token service `/botframework/` stands in for; null when none. */
+  readonly botRegistration: { msAppId: string; oauthConnections: FixtureOAuthConnection[] } | null;
   /** Changeable at run time (`PUT /_sim/licence`); a rebuild starts from the value given at start. */
   licence: TenantLicence;
   private readonly usersById = new Map<string, GraphUser>();
@@ -119,6 +133,7 @@ export class Directory {
     this.licence = licence;
     this.tenantName = fixture.tenant.displayName;
     this.passwordWritebackEnabled = fixture.tenant.passwordWritebackEnabled;
+    this.botRegistration = fixture.botRegistration ?? null;
     for (const d of fixture.domains) this.domains.set(d.id.toLowerCase(), d);
     for (const a of fixture.applications) {
       // A copy: the control API changes granted permissions, and a rebuild must start from the fixture.
@@ -149,6 +164,12 @@ export class Directory {
       const password =
         fixtureUser.password === undefined ? fixture.defaultInitialPassword : fixtureUser.password;
       this.credentials.set(user.id, { password });
+      if (fixtureUser.onPremisesSyncEnabled === true) {
+        this.onPremisesAccounts.set(user.id, {
+          adminCount: fixtureUser.onPremisesAdminCount ?? 0,
+          passwordWrittenBackDateTime: null,
+        });
+      }
     }
     this.roleAssignments.push(...fixture.roleAssignments.map(toRecord));
     this.roleEligibilities.push(...fixture.roleEligibilities.map(toRecord));
@@ -242,6 +263,12 @@ export class Directory {
       forceChangePasswordNextSignIn: force.change,
       forceChangePasswordNextSignInWithMfa: force.withMfa,
     };
+  }
+
+  /** Password writeback reached the on-premises directory for this user. */
+  recordPasswordWriteback(user: GraphUser): void {
+    const account = this.onPremisesAccounts.get(user.id);
+    if (account) account.passwordWrittenBackDateTime = new Date().toISOString();
   }
 
   revokeSignInSessions(user: GraphUser): void {

@@ -74,10 +74,20 @@ export function resetPassword(call: GraphCall): SimResponse {
         'Password writeback is not enabled for this tenant.',
       );
     }
+    if (call.directory.onPremisesAccounts.get(user.id)?.adminCount === 1) {
+      // Learn documents only the Entra Connect log (hr=80231367), not what Graph answers: our wording.
+      return graphError(
+        call.request,
+        400,
+        'badRequest',
+        'The password could not be written back to the on-premises directory for this user.',
+      );
+    }
   }
   const newPassword = supplied ?? generateTemporaryPassword(randomInt);
   if (supplied !== undefined) assertAcceptablePassword(call, user, supplied);
   call.directory.setPassword(user, newPassword, { change: true, withMfa: false });
+  if (user.onPremisesSyncEnabled === true) call.directory.recordPasswordWriteback(user);
 
   const operationId = randomUUID();
   call.directory.operations.set(operationId, {

@@ -98,8 +98,8 @@ describe('simulator: Graph users', () => {
       ids.push(user.id);
       return true;
     }).iterate();
-    assert.equal(ids.length, 49);
-    assert.equal(new Set(ids).size, 49);
+    assert.equal(ids.length, 50);
+    assert.equal(new Set(ids).size, 50);
   });
 
   it('returns the default property set without $select, and the requested one with it', async () => {

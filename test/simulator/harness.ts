@@ -159,6 +159,8 @@ export interface UserState {
   forceChangePasswordNextSignInWithMfa: boolean;
   lastPasswordChangeDateTime: string | null;
   signInSessionsValidFromDateTime: string | null;
+  /** Synced users only: the simulated on-premises account. */
+  onPremises: { adminCount: 0 | 1; passwordWrittenBackDateTime: string | null } | null;
 }
 
 /** Turns off the SDK's own retries (3 × Retry-After) so that a fault surfaces immediately. */

@@ -90,6 +90,50 @@ describe('simulator: authenticationMethod resetPassword', () => {
     assert.equal((await h.signIn('pradeepg@contoso.com', 'Kx7$pQw9-tRz')).signedIn, true);
   });
 
+  it('records the write to the on-premises directory for a synced user', async () => {
+    assert.equal((await h.userState(userId('10'))).onPremises?.passwordWrittenBackDateTime, null);
+    await alex.api(resetPath(userId('10'))).post({ newPassword: 'Kx7$pQw9-tRz' });
+    const state = await h.userState(userId('10'));
+    assert.equal(typeof state.onPremises?.passwordWrittenBackDateTime, 'string');
+    assert.equal((await h.userState(userId('02'))).onPremises, null);
+  });
+
+  it('refuses a synced user while password writeback is off, and leaves the password alone', async () => {
+    assert.deepEqual((await h.control('PUT', 'password-writeback', { enabled: false })).json, {
+      enabled: false,
+    });
+    const failure = await graphFailure(
+      alex.api(resetPath(userId('10'))).post({ newPassword: 'Kx7$pQw9-tRz' }),
+    );
+    assert.equal(failure.statusCode, 400);
+    assert.equal(failure.code, 'badRequest');
+    assert.equal((await h.signIn('pradeepg@contoso.com', demo.initialPassword)).signedIn, true);
+    assert.equal((await h.userState(userId('10'))).onPremises?.passwordWrittenBackDateTime, null);
+    // Cloud-only users do not need writeback.
+    await alex.api(resetPath(userId('04'))).post({ newPassword: 'Kx7$pQw9-tRz' });
+  });
+
+  it('turns writeback back on with a reset of the simulator', async () => {
+    await h.control('PUT', 'password-writeback', { enabled: false });
+    await h.reset();
+    assert.deepEqual((await h.control('GET', 'password-writeback')).json, { enabled: true });
+  });
+
+  it('refuses a synced user whose on-premises AdminCount is 1 (hr=80231367), with writeback on', async () => {
+    assert.equal((await h.userState(userId('32'))).onPremises?.adminCount, 1);
+    const failure = await graphFailure(
+      alex.api(resetPath(userId('32'))).post({ newPassword: 'Kx7$pQw9-tRz' }),
+    );
+    assert.equal(failure.statusCode, 400);
+    assert.equal(failure.code, 'badRequest');
+    assert.equal(
+      failure.message,
+      'The password could not be written back to the on-premises directory for this user.',
+    );
+    assert.equal((await h.signIn('marcusw@contoso.com', demo.initialPassword)).signedIn, true);
+    assert.equal((await h.userState(userId('32'))).onPremises?.passwordWrittenBackDateTime, null);
+  });
+
   it('refuses an unknown password method id with 404', async () => {
     const failure = await graphFailure(
       alex
