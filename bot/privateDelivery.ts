@@ -183,7 +183,22 @@ export function unreachableReason(error: unknown): UnreachableReason {
     if (code === 'BotNotInConversationRoster') return 'not-installed';
     if (code === 'ConversationBlockedByUser') return 'blocked-by-user';
     if (code === 'BotDisabledByAdmin') return 'disabled-by-admin';
+    if (messageWritesBlocked(error)) return 'writes-blocked';
   }
   if (statusCode === 404) return 'not-found';
   return 'unavailable';
+}
+
+/**
+ * Teams' other documented 403 for a bot's message ("Send proactive messages"): a body of
+ * `{"errorCode": 209, "message": "{\"subCode\":\"MessageWritesBlocked\",…}"}`, without the usual `error.code`,
+ * when the user blocked or uninstalled the bot. Only the numeric code and the sub-code's name are looked at;
+ * the body is never logged.
+ */
+function messageWritesBlocked(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const body = (error as { response?: { parsedBody?: unknown } }).response?.parsedBody;
+  if (typeof body !== 'object' || body === null) return false;
+  const { errorCode, message } = body as { errorCode?: unknown; message?: unknown };
+  return errorCode === 209 && typeof message === 'string' && message.includes('"MessageWritesBlocked"');
 }

@@ -23,7 +23,13 @@ export interface PrivateChat {
  * connector answered with a conversation that is not a 1:1 with the requester.
  */
 export type UnreachableReason =
-  'not-installed' | 'blocked-by-user' | 'disabled-by-admin' | 'not-found' | 'not-private' | 'unavailable';
+  | 'not-installed'
+  | 'blocked-by-user'
+  | 'disabled-by-admin'
+  | 'writes-blocked'
+  | 'not-found'
+  | 'not-private'
+  | 'unavailable';
 
 export type PrivateChatStatus = { reachable: true } | { reachable: false; reason: UnreachableReason };
 
@@ -57,6 +63,14 @@ const UNREACHABLE: Record<UnreachableReason, Omit<Refusal, 'rule'>> = {
       'I could not find or open your 1:1 chat with me, and a temporary password may only go there, so I did ' +
       'not reset anything.',
     nextStep: OPEN_A_CHAT,
+  },
+  'writes-blocked': {
+    reason:
+      'I cannot send you a private message: Teams says messages to your chat with me are blocked (you may ' +
+      'have blocked or removed the app). A temporary password may only go to your 1:1 chat with me, so I did ' +
+      'not reset anything.',
+    nextStep:
+      'Unblock Helpdesk Reset, or add it again from Apps in Teams, open a chat with it, then ask again.',
   },
   'not-private': {
     reason:

@@ -19,6 +19,19 @@ const FAILURES: Array<[string, Failure, RegExp]> = [
   ],
   ['403 ConversationBlockedByUser', { status: 403, code: 'ConversationBlockedByUser' }, /blocked your chat/],
   ['403 BotDisabledByAdmin', { status: 403, code: 'BotDisabledByAdmin' }, /administrator has disabled/],
+  [
+    '403 errorCode 209 MessageWritesBlocked (no error.code)',
+    {
+      status: 403,
+      // The body "Send proactive messages" shows for a user who blocked or uninstalled the bot.
+      body: {
+        errorCode: 209,
+        message:
+          '{"subCode":"MessageWritesBlocked","details":"Thread is blocked from message writes","errorCode":null,"errorSubCode":null}',
+      },
+    },
+    /blocked or removed the app/,
+  ],
   ['404 ConversationNotFound', { status: 404, code: 'ConversationNotFound' }, /could not find or open/],
   ['500', { status: 500 }, /did not let me open/],
 ];

@@ -24,6 +24,8 @@ export interface ConnectorFault {
   echoBody?: boolean;
   /** Instead of an error, `createConversation` answers 201 with this id (e.g. the channel's own). */
   answerId?: string;
+  /** The whole error body, for answers without the usual `{ error: { code, message } }` shape. */
+  body?: unknown;
   /** How many calls it applies to (default: all). */
   count?: number;
 }
@@ -74,6 +76,10 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
     return fault;
   };
   const sendError = (res: restify.Response, fault: ConnectorFault, body: unknown): void => {
+    if (fault.body !== undefined) {
+      res.send(fault.status ?? 500, fault.body);
+      return;
+    }
     const code = fault.code ?? (fault.status && fault.status >= 500 ? 'ServiceError' : 'BadArgument');
     const message = fault.echoBody
       ? `Could not post the activity: ${JSON.stringify(body)}`
