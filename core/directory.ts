@@ -60,6 +60,11 @@ export interface UserRoles {
   roleAssignableGroups: RoleAssignableGroup[];
 }
 
+export interface UserRolesOptions {
+  /** Also find the role-assignable groups the user owns (default true). */
+  ownedGroups?: boolean;
+}
+
 /** An administrative unit, as far as a role scoped to it matters. */
 export interface AdministrativeUnit {
   id: string;
@@ -93,8 +98,12 @@ export interface Directory {
   /** Exact UPN or mail match first, then display name / given name / surname prefix. */
   findUsers(query: string, limit: number): Promise<UserSearchResult>;
   getUser(id: string): Promise<DirectoryUser>;
-  /** The user's roles and role-assignable groups; the user is named by object id. */
-  getUserRoles(userId: string): Promise<UserRoles>;
+  /**
+   * The user's roles and role-assignable groups; the user is named by object id. Finding the groups the user
+   * owns costs a tenant-wide read, which only a target's profile needs: `ownedGroups: false` leaves them out
+   * (default: included).
+   */
+  getUserRoles(userId: string, options?: UserRolesOptions): Promise<UserRoles>;
   getAdministrativeUnit(id: string): Promise<AdministrativeUnit>;
   /** null when the name is not a verified domain of the tenant (Graph 404). */
   getDomain(name: string): Promise<Domain | null>;

@@ -28,7 +28,8 @@ export async function loadRequesterProfile(
 ): Promise<RequesterProfile> {
   const [user, { roles }] = await Promise.all([
     directory.getUser(aadObjectId),
-    directory.getUserRoles(aadObjectId),
+    // Only the roles decide what a requester may do; the groups they own protect targets, not requesters.
+    directory.getUserRoles(aadObjectId, { ownedGroups: false }),
   ]);
   return { user, roles };
 }

@@ -9,6 +9,7 @@ import type {
   RoleAssignableGroup,
   RoleAssignment,
   UserRoles,
+  UserRolesOptions,
   UserSearchResult,
 } from '../core/directory';
 import { isGuid } from '../core/directoryIds';
@@ -171,13 +172,13 @@ export class GraphDirectory implements Directory {
    * membership read that the reset rules need anyway names every group to ask about. Two round trips for the
    * roles: everything that does not need the groups runs alongside their read, the owned groups included.
    */
-  async getUserRoles(userId: string): Promise<UserRoles> {
+  async getUserRoles(userId: string, options: UserRolesOptions = {}): Promise<UserRoles> {
     assertObjectId(userId);
     // Each read maps its own failures: they need different permissions.
     const memberOf = this.readRoleAssignableGroups(userId);
     const [groups, owned, direct, throughGroups, eligible] = await Promise.all([
       memberOf,
-      this.readOwnedRoleAssignableGroups(userId),
+      options.ownedGroups === false ? [] : this.readOwnedRoleAssignableGroups(userId),
       this.readActiveAssignments([userId]),
       memberOf.then(async (member) => this.readActiveAssignments(member.map((group) => group.id))),
       this.readEligibleAssignments(userId),

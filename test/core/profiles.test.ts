@@ -10,6 +10,7 @@ import type {
   Domain,
   PasswordResetOptions,
   UserRoles,
+  UserRolesOptions,
   UserSearchResult,
 } from '../../core/directory';
 import { directoryUser } from '../support/directoryUsers';
@@ -22,7 +23,7 @@ function stubDirectory() {
   return {
     findUsers: sinon.stub<[string, number], Promise<UserSearchResult>>(),
     getUser: sinon.stub<[string], Promise<DirectoryUser>>().resolves(directoryUser()),
-    getUserRoles: sinon.stub<[string], Promise<UserRoles>>().resolves({
+    getUserRoles: sinon.stub<[string, UserRolesOptions?], Promise<UserRoles>>().resolves({
       roles: [{ roleDefinitionId: 'r', directoryScopeId: '/', kind: 'active' }],
       roleAssignableGroups: [{ id: 'g', displayName: 'Tier0' }],
     }),
@@ -96,6 +97,18 @@ describe('loadTargetProfile', () => {
     await loadTargetProfile(directory, 'meganb@contoso.com');
 
     sinon.assert.calledWith(directory.getUserRoles, MEGAN);
+  });
+
+  it('does not look for the groups the agent owns, which protect only targets', async () => {
+    const directory = stubDirectory();
+
+    await loadRequesterProfile(directory, MEGAN);
+    await loadTargetProfile(directory, MEGAN);
+
+    assert.deepEqual(
+      directory.getUserRoles.getCalls().map((call) => call.args[1]?.ownedGroups),
+      [false, undefined],
+    );
   });
 
   it('fails as a whole when any read fails, so no rule is evaluated on partial data', async () => {

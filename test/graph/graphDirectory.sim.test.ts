@@ -405,4 +405,16 @@ describe('GraphDirectory against the simulated tenant', function () {
     assert.equal(notices.length, 1, `one notice for the tenant: ${JSON.stringify(notices)}`);
     assert.match(notices[0] ?? '', /P2|Governance|PIM/);
   });
+
+  it("reads a requester's roles without the tenant-wide list of role-assignable groups and their owners", async () => {
+    await control('DELETE', 'calls');
+    const withoutOwned = await sut.getUserRoles(ALEX, { ownedGroups: false });
+    const calls = (await control('GET', 'calls')) as { value: Array<{ path: string }> };
+    assert.ok(withoutOwned.roles.some((role) => role.roleDefinitionId === HELPDESK_ADMIN));
+    assert.deepEqual(
+      calls.value.filter((call) => call.path.startsWith('/v1.0/groups')),
+      [],
+      'no /groups read',
+    );
+  });
 });
