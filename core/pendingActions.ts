@@ -125,16 +125,13 @@ export class PendingActions {
     id: string,
     clickerAadObjectId: string | undefined,
   ): Promise<ClaimResult<Extract<PendingAction, { kind: K }>>> {
-    if (!isPendingActionId(id)) return { claimed: false, reason: 'unknown' };
-    const stored = await this.store.read(id);
-    if (!stored || stored.action.kind !== kind) return { claimed: false, reason: 'unknown' };
+    const stored = await this.readOfKind(kind, id);
+    if (!stored) return { claimed: false, reason: 'unknown' };
     if (clickerAadObjectId === undefined || stored.action.requesterAadObjectId !== clickerAadObjectId) {
       return { claimed: false, reason: 'not-requester' };
     }
     if (stored.usedAt !== null) return { claimed: false, reason: 'already-used' };
-    if (Date.parse(stored.action.expiresAt) <= this.now().getTime()) {
-      return { claimed: false, reason: 'expired' };
-    }
+    if (this.hasExpired(stored)) return { claimed: false, reason: 'expired' };
     const marked = await this.store.markUsed(stored, this.now().toISOString());
     if (marked === 'conflict') return { claimed: false, reason: 'already-used' };
     return { claimed: true, action: stored.action as Extract<PendingAction, { kind: K }> };
@@ -149,18 +146,27 @@ export class PendingActions {
     id: string,
     viewerAadObjectId: string | undefined,
   ): Promise<LookResult<Extract<PendingAction, { kind: K }>>> {
-    if (!isPendingActionId(id)) return { open: false, reason: 'unknown' };
-    const stored = await this.store.read(id);
-    if (!stored || stored.action.kind !== kind) return { open: false, reason: 'unknown' };
+    const stored = await this.readOfKind(kind, id);
+    if (!stored) return { open: false, reason: 'unknown' };
     if (stored.usedAt !== null) return { open: false, reason: 'already-used' };
-    const expired = Date.parse(stored.action.expiresAt) <= this.now().getTime();
-    if (expired) return { open: false, reason: 'expired' };
+    if (this.hasExpired(stored)) return { open: false, reason: 'expired' };
     return {
       open: true,
       action: stored.action as Extract<PendingAction, { kind: K }>,
       viewerIsRequester:
         viewerAadObjectId !== undefined && stored.action.requesterAadObjectId === viewerAadObjectId,
     };
+  }
+
+  /** The record behind `id` if it is one of ours and of this kind; a forged id never reaches the store. */
+  private async readOfKind(kind: PendingAction['kind'], id: string): Promise<StoredPendingAction | null> {
+    if (!isPendingActionId(id)) return null;
+    const stored = await this.store.read(id);
+    return stored?.action.kind === kind ? stored : null;
+  }
+
+  private hasExpired(stored: StoredPendingAction): boolean {
+    return Date.parse(stored.action.expiresAt) <= this.now().getTime();
   }
 }
 

@@ -1,5 +1,5 @@
+import { claimReset } from './confirmReset';
 import type { CancelOutcome, Requester, ResetDependencies } from './outcomes';
-import { rejected } from './steps';
 
 /** Cancel was clicked: nothing changes in the directory. */
 export async function cancelReset(
@@ -7,13 +7,14 @@ export async function cancelReset(
   resetId: string,
   deps: Pick<ResetDependencies, 'pendingActions' | 'audit'>,
 ): Promise<CancelOutcome> {
-  const claim = await deps.pendingActions.claimOnce('reset', resetId, requester.aadObjectId);
-  if (!claim.claimed) return rejected(claim.reason, requester, deps.audit);
+  const claim = await claimReset(requester, resetId, deps);
+  if (claim.kind === 'rejected') return claim;
+  const { pending } = claim;
   deps.audit.record({
     action: 'reset-cancelled',
-    requesterAadObjectId: claim.action.requesterAadObjectId,
-    targetId: claim.action.targetId,
-    targetUserPrincipalName: claim.action.targetUserPrincipalName,
+    requesterAadObjectId: pending.requesterAadObjectId,
+    targetId: pending.targetId,
+    targetUserPrincipalName: pending.targetUserPrincipalName,
   });
-  return { kind: 'cancelled', pending: claim.action, cancelledAt: new Date().toISOString() };
+  return { kind: 'cancelled', pending, cancelledAt: new Date().toISOString() };
 }
