@@ -48,7 +48,7 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
   const deps: ResetDependencies = {
     directory,
     pendingActions: new PendingActions(new KeyValuePendingActionStore(storage)),
-    settings: { passwordWritebackEnabled: config.passwordWritebackEnabled },
+    settings: { passwordWritebackEnabled: config.passwordWritebackEnabled, resetAs: config.resetAs },
     audit: new LoggerAuditLog(logger),
   };
 

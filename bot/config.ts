@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isGuid } from '../core/directoryIds';
 import { PUBLIC_CLOUD_AUTHORITY, PUBLIC_CLOUD_GRAPH } from '../graph/clouds';
+import type { AppCredentialConfig } from '../graph/appCredential';
 import type { GraphConnectionConfig } from '../graph/graphClient';
 import { DEFAULT_CLICK_BUDGET_MS } from './clickBudget';
 
@@ -18,6 +19,13 @@ export interface BotConfig {
   graph: GraphConnectionConfig;
   /** `PASSWORD_WRITEBACK_ENABLED`: the deployment declares Entra Connect password writeback (default false). */
   passwordWritebackEnabled: boolean;
+  /**
+   * `RESET_AS`: who changes the password in Entra. `bot` (default): the bot's own app identity, app-only.
+   * `agent`: the signed-in agent, with their delegated token, so Entra checks the agent's own role.
+   */
+  resetAs: ResetAs;
+  /** How agents sign in; set exactly when `resetAs` is `agent`. */
+  agentSignIn: AgentSignInConfig | null;
   /** `LOG_LEVEL` (default info). */
   logLevel: LogLevel;
   /**
@@ -37,6 +45,22 @@ export interface BotAuthenticationConfig {
   /** `MicrosoftAppTenantId`. */
   appTenantId: string;
 }
+
+export type ResetAs = 'bot' | 'agent';
+
+export interface AgentSignInConfig {
+  /** `OAUTH_CONNECTION_NAME`: the Azure Bot's OAuth connection (Azure Active Directory v2) agents sign in with. */
+  connectionName: string;
+  /** `OAuthUrl` (botbuilder's name): the Bot Framework token service, `https://token.botframework.com` by default. */
+  tokenServiceUrl: string;
+  /**
+   * Who the bot is to the token service: the Azure Bot's app registration (`MicrosoftApp*`). Without
+   * `MicrosoftAppId` (the local demo only) it is the Graph app registration (`AZURE_CLIENT_*`).
+   */
+  credential: AppCredentialConfig;
+}
+
+export const PUBLIC_TOKEN_SERVICE = 'https://token.botframework.com';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -121,6 +145,14 @@ const environmentSchema = z
     PASSWORD_WRITEBACK_ENABLED: optionalText.pipe(
       flag('PASSWORD_WRITEBACK_ENABLED').optional().default('false'),
     ),
+    RESET_AS: optionalText.pipe(
+      z
+        .enum(['bot', 'agent'], { errorMap: () => ({ message: 'RESET_AS must be "bot" or "agent"' }) })
+        .optional()
+        .default('bot'),
+    ),
+    OAUTH_CONNECTION_NAME: optionalText,
+    OAuthUrl: optionalText.pipe(httpsUrl('OAuthUrl').optional().default(PUBLIC_TOKEN_SERVICE)),
     NODE_ENV: optionalText,
     LOG_LEVEL: optionalText.pipe(
       z
@@ -167,6 +199,30 @@ const environmentSchema = z
       }
     }
 
+    if (env.PASSWORD_WRITEBACK_ENABLED && env.RESET_AS !== 'agent') {
+      problem(
+        'PASSWORD_WRITEBACK_ENABLED=true needs RESET_AS=agent: only a reset made as the signed-in agent ' +
+          "(Graph's resetPassword, delegated only) is written back to on-premises Active Directory; the bot's " +
+          'own app-only reset of a synced user always fails',
+      );
+    }
+    if (env.RESET_AS === 'agent' && env.OAUTH_CONNECTION_NAME === undefined) {
+      problem(
+        "OAUTH_CONNECTION_NAME is required when RESET_AS=agent: the name of the Azure Bot's OAuth connection agents sign in with",
+      );
+    }
+    if (
+      env.RESET_AS === 'agent' &&
+      env.MicrosoftAppId === undefined &&
+      env.AZURE_CLIENT_SECRET === undefined &&
+      env.AZURE_CLIENT_CERTIFICATE_PATH === undefined
+    ) {
+      problem(
+        'RESET_AS=agent without MicrosoftAppId (local use only) needs AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or ' +
+          'AZURE_CLIENT_CERTIFICATE_PATH: the bot calls the Bot Framework token service as that app registration',
+      );
+    }
+
     if (env.AZURE_CLIENT_SECRET !== undefined && env.AZURE_CLIENT_CERTIFICATE_PATH !== undefined) {
       problem('Set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, not both');
     }
@@ -208,7 +264,38 @@ export function loadConfig(environment: NodeJS.ProcessEnv): BotConfig {
       requestTimeoutMs: env.GRAPH_TIMEOUT_SECONDS * 1000,
     },
     passwordWritebackEnabled: env.PASSWORD_WRITEBACK_ENABLED,
+    resetAs: env.RESET_AS,
+    agentSignIn:
+      env.RESET_AS === 'agent'
+        ? {
+            connectionName: env.OAUTH_CONNECTION_NAME ?? '',
+            tokenServiceUrl: env.OAuthUrl,
+            credential: tokenServiceCredential(env),
+          }
+        : null,
     logLevel: env.LOG_LEVEL,
     clickBudgetMs: env.CLICK_BUDGET_SECONDS * 1000,
+  };
+}
+
+/**
+ * The bot's own app registration calls the token service. `UserAssignedMSI` bots use their managed identity
+ * (its client id is `MicrosoftAppId`); without `MicrosoftAppId` (local only) the Graph app registration does.
+ */
+function tokenServiceCredential(env: z.infer<typeof environmentSchema>): AppCredentialConfig {
+  if (env.MicrosoftAppId === undefined) {
+    return {
+      tenantId: env.AZURE_TENANT_ID,
+      clientId: env.AZURE_CLIENT_ID,
+      clientSecret: env.AZURE_CLIENT_SECRET,
+      clientCertificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH,
+      authorityHost: env.AZURE_AUTHORITY_HOST,
+    };
+  }
+  return {
+    tenantId: env.MicrosoftAppTenantId ?? env.AZURE_TENANT_ID,
+    clientId: env.MicrosoftAppId,
+    clientSecret: env.MicrosoftAppType === 'SingleTenant' ? env.MicrosoftAppPassword : undefined,
+    authorityHost: env.AZURE_AUTHORITY_HOST,
   };
 }

@@ -172,12 +172,22 @@ function checkManagedDomain(target: TargetProfile): Refusal | null {
 }
 
 function checkCloudMastered(target: TargetProfile, settings: PolicySettings): Refusal | null {
-  if (target.user.onPremisesSyncEnabled !== true || settings.passwordWritebackEnabled) {
-    return null;
+  if (target.user.onPremisesSyncEnabled !== true) return null;
+  // The seed: such a user can be reset "only if you've turned on password writeback and the user domain is
+  // managed". Writeback happens only through the delegated resetPassword, so only in agent mode.
+  if (settings.resetAs === 'agent' && settings.passwordWritebackEnabled) return null;
+  const synchronized = `${target.user.displayName}'s account is synchronized from on-premises Active Directory, so its password is kept there.`;
+  if (settings.resetAs === 'bot') {
+    return {
+      rule: 'on-premises-synced',
+      reason: `${synchronized} This bot resets passwords with its own identity, and such a reset is never written back to on-premises Active Directory.`,
+      nextStep:
+        'Reset the password in on-premises Active Directory. To reset synced users from Teams, your administrators can turn on password writeback and switch the bot to reset as the signed-in agent (RESET_AS=agent).',
+    };
   }
   return {
     rule: 'on-premises-synced',
-    reason: `${target.user.displayName}'s account is synchronized from on-premises Active Directory. Its password can be reset in the cloud only with password writeback, which is not turned on for this bot.`,
+    reason: `${synchronized} It can be reset in the cloud only with password writeback, which is not turned on for this bot.`,
     nextStep:
       'Reset the password in on-premises Active Directory, or ask your administrators to turn on password writeback.',
   };

@@ -24,8 +24,13 @@ export interface TargetProfile {
 }
 
 export interface PolicySettings {
-  /** The deployment declares that Entra Connect password writeback is on (synced users may be reset). */
+  /**
+   * The deployment declares that Entra Connect password writeback is on. Synced users may then be reset, but
+   * only as the agent: writeback happens only through the delegated `resetPassword`.
+   */
   passwordWritebackEnabled: boolean;
+  /** Who changes the password in Entra: the bot's own app identity, or the signed-in agent. */
+  resetAs: 'bot' | 'agent';
 }
 
 export type RefusalRule =

@@ -54,7 +54,7 @@ describe('card actions', () => {
     deps = {
       directory,
       pendingActions: new PendingActions(new KeyValuePendingActionStore(storage)),
-      settings: { passwordWritebackEnabled: false },
+      settings: { passwordWritebackEnabled: false, resetAs: 'bot' as const },
       audit: { record: (event) => audit.push(event) },
     };
     wire(20_000);

@@ -193,11 +193,93 @@ describe('loadConfig', () => {
       GRAPH_BASE_URL: 'https://127.0.0.1:8443',
       BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
       PASSWORD_WRITEBACK_ENABLED: 'true',
+      RESET_AS: 'agent',
+      OAUTH_CONNECTION_NAME: 'GraphConnection',
+      OAuthUrl: 'https://127.0.0.1:8443/botframework/',
       PORT: '4000',
     });
     assert.equal(config.graph.authorityHost, 'https://127.0.0.1:8443');
     assert.equal(config.graph.graphBaseUrl, 'https://127.0.0.1:8443');
     assert.equal(config.port, 4000);
     assert.equal(config.passwordWritebackEnabled, true);
+    // Without MicrosoftAppId the token service is called as the Graph app registration.
+    assert.deepEqual(config.agentSignIn, {
+      connectionName: 'GraphConnection',
+      tokenServiceUrl: 'https://127.0.0.1:8443/botframework',
+      credential: {
+        tenantId: TENANT,
+        clientId: APP,
+        clientSecret: 's',
+        clientCertificatePath: undefined,
+        authorityHost: 'https://127.0.0.1:8443',
+      },
+    });
+  });
+
+  describe('who resets (RESET_AS)', () => {
+    it('defaults to the bot, with no sign-in', () => {
+      const config = loadConfig(productionEnvironment());
+      assert.equal(config.resetAs, 'bot');
+      assert.equal(config.agentSignIn, null);
+    });
+
+    it('signs agents in through the public token service as the Azure Bot app registration', () => {
+      const config = loadConfig({
+        ...productionEnvironment(),
+        RESET_AS: 'agent',
+        OAUTH_CONNECTION_NAME: 'GraphConnection',
+      });
+      assert.equal(config.resetAs, 'agent');
+      assert.deepEqual(config.agentSignIn, {
+        connectionName: 'GraphConnection',
+        tokenServiceUrl: 'https://token.botframework.com',
+        credential: {
+          tenantId: TENANT,
+          clientId: APP,
+          clientSecret: 'bot-framework-secret',
+          authorityHost: 'https://login.microsoftonline.com',
+        },
+      });
+    });
+
+    it('uses the bot managed identity for the token service when the bot has one', () => {
+      const config = loadConfig({
+        ...productionEnvironment(),
+        MicrosoftAppType: 'UserAssignedMSI',
+        MicrosoftAppPassword: '',
+        RESET_AS: 'agent',
+        OAUTH_CONNECTION_NAME: 'GraphConnection',
+      });
+      assert.equal(config.agentSignIn?.credential.clientSecret, undefined);
+      assert.equal(config.agentSignIn?.credential.clientId, APP);
+    });
+
+    it('needs the OAuth connection name in agent mode', () => {
+      assert.deepEqual(problemsOf({ ...productionEnvironment(), RESET_AS: 'agent' }), [
+        "OAUTH_CONNECTION_NAME is required when RESET_AS=agent: the name of the Azure Bot's OAuth connection agents sign in with",
+      ]);
+    });
+
+    it('says that password writeback needs agent mode', () => {
+      const problems = problemsOf({ ...productionEnvironment(), PASSWORD_WRITEBACK_ENABLED: 'true' });
+      assert.equal(problems.length, 1);
+      assert.match(problems[0] ?? '', /PASSWORD_WRITEBACK_ENABLED=true needs RESET_AS=agent/);
+    });
+
+    it('refuses an unknown mode and a token service that is not https', () => {
+      assert.match(
+        problemsOf({ ...productionEnvironment(), RESET_AS: 'user' }).join(),
+        /RESET_AS must be "bot" or "agent"/,
+      );
+      assert.match(
+        problemsOf({
+          ...productionEnvironment(),
+          RESET_AS: 'agent',
+          OAUTH_CONNECTION_NAME: 'c',
+          OAuthUrl: 'http://token.example',
+        }).join(),
+        /OAuthUrl must use https/,
+      );
+    });
   });
 });

@@ -70,7 +70,7 @@ describe('cards in channels and group chats: only the requester sees the buttons
     deps = {
       directory,
       pendingActions: new PendingActions(new KeyValuePendingActionStore(storage), () => clock),
-      settings: { passwordWritebackEnabled: false },
+      settings: { passwordWritebackEnabled: false, resetAs: 'bot' as const },
       audit: { record: () => undefined },
     };
     const logger = pino({ level: 'silent' });

@@ -44,7 +44,7 @@ describe('ResetPasswordDialog', () => {
     deps = {
       directory,
       pendingActions: new PendingActions(new KeyValuePendingActionStore(new MemoryStorage())),
-      settings: { passwordWritebackEnabled: false },
+      settings: { passwordWritebackEnabled: false, resetAs: 'bot' as const },
       audit: { record: (event) => audit.push(event) },
     };
   });

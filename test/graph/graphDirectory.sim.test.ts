@@ -236,7 +236,7 @@ describe('GraphDirectory against the simulated tenant', function () {
 
   it('lets Alex reset Megan but not Patti, from profiles loaded through Graph', async () => {
     const alex = await loadRequesterProfile(sut, ALEX);
-    const settings = { passwordWritebackEnabled: false };
+    const settings = { passwordWritebackEnabled: false, resetAs: 'bot' as const };
 
     assert.equal(decideReset(alex, await loadTargetProfile(sut, MEGAN), settings).allowed, true);
     const patti = decideReset(alex, await loadTargetProfile(sut, PATTI), settings);
@@ -267,6 +267,7 @@ describe('GraphDirectory against the simulated tenant', function () {
         await loadTargetProfile(sut, targetId),
         {
           passwordWritebackEnabled: false,
+          resetAs: 'bot' as const,
         },
       );
 
@@ -287,6 +288,7 @@ describe('GraphDirectory against the simulated tenant', function () {
     async function decisionForAlex(targetId: string) {
       return decideReset(await loadRequesterProfile(sut, ALEX), await loadTargetProfile(sut, targetId), {
         passwordWritebackEnabled: false,
+          resetAs: 'bot' as const,
       });
     }
 
@@ -334,6 +336,7 @@ describe('GraphDirectory against the simulated tenant', function () {
 
     const decision = decideReset(miriam, await loadTargetProfile(sut, MEGAN), {
       passwordWritebackEnabled: false,
+          resetAs: 'bot' as const,
     });
 
     assert.equal(decision.allowed, true);
@@ -374,7 +377,7 @@ describe('GraphDirectory against the simulated tenant', function () {
 
   it('lets Alex reset an internal guest, and a disabled account with a warning', async () => {
     const alex = await loadRequesterProfile(sut, ALEX);
-    const settings = { passwordWritebackEnabled: false };
+    const settings = { passwordWritebackEnabled: false, resetAs: 'bot' as const };
 
     assert.equal(decideReset(alex, await loadTargetProfile(sut, id('16')), settings).allowed, true);
     const disabled = decideReset(alex, await loadTargetProfile(sut, id('13')), settings);
@@ -401,7 +404,7 @@ describe('GraphDirectory against the simulated tenant', function () {
     ]);
     assert.ok(requester.roles.some((role) => role.roleDefinitionId === HELPDESK_ADMIN));
     assert.ok([...requester.roles, ...target.roles].every((role) => role.kind === 'active'));
-    assert.equal(decideReset(requester, target, { passwordWritebackEnabled: false }).allowed, true);
+    assert.equal(decideReset(requester, target, { passwordWritebackEnabled: false, resetAs: 'bot' as const }).allowed, true);
     assert.equal(notices.length, 1, `one notice for the tenant: ${JSON.stringify(notices)}`);
     assert.match(notices[0] ?? '', /P2|Governance|PIM/);
   });

@@ -804,7 +804,7 @@ describe('GraphDirectory', () => {
     }
 
     async function decisionForMegan() {
-      const settings = { passwordWritebackEnabled: false };
+      const settings = { passwordWritebackEnabled: false, resetAs: 'bot' as const };
       return decideReset(
         await loadRequesterProfile(sut, ALEX),
         await loadTargetProfile(sut, MEGAN),

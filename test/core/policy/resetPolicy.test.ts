@@ -96,7 +96,7 @@ const USER_ROWS: [string, TargetOverrides, string, RefusalRule][] = [
   ],
 ];
 
-const NO_WRITEBACK: PolicySettings = { passwordWritebackEnabled: false };
+const NO_WRITEBACK: PolicySettings = { passwordWritebackEnabled: false, resetAs: 'agent' };
 
 function role(id: string, kind: RoleAssignment['kind'] = 'active', scope = '/'): RoleAssignment {
   return { roleDefinitionId: id, directoryScopeId: scope, kind };
@@ -443,9 +443,20 @@ describe('decideReset: whether the target can be reset here at all', () => {
     assert.match(decided.nextStep, /on-premises Active Directory/);
   });
 
-  it('lets an on-premises-synced user be reset when password writeback is on', () => {
+  it('lets an on-premises-synced user be reset as the agent when password writeback is on', () => {
     const synced = target({ user: { onPremisesSyncEnabled: true } });
-    assert.equal(refusalRule(decideReset(helpdesk, synced, { passwordWritebackEnabled: true })), 'allowed');
+    const settings: PolicySettings = { passwordWritebackEnabled: true, resetAs: 'agent' };
+    assert.equal(refusalRule(decideReset(helpdesk, synced, settings)), 'allowed');
+  });
+
+  it('refuses an on-premises-synced user when the bot resets with its own identity, writeback or not', () => {
+    const synced = target({ user: { onPremisesSyncEnabled: true } });
+    for (const passwordWritebackEnabled of [false, true]) {
+      const decided = refusal(decideReset(helpdesk, synced, { passwordWritebackEnabled, resetAs: 'bot' }));
+      assert.equal(decided.rule, 'on-premises-synced');
+      assert.match(decided.reason, /never written back to on-premises Active Directory/);
+      assert.match(decided.nextStep, /RESET_AS=agent/);
+    }
   });
 
   it('lets a formerly synced user (onPremisesSyncEnabled false) be reset', () => {

@@ -40,7 +40,7 @@ export function useCaseWorld(): UseCaseWorld {
   const deps: ResetDependencies = {
     directory,
     pendingActions: new PendingActions(new MemoryPendingActionStore()),
-    settings: { passwordWritebackEnabled: false },
+    settings: { passwordWritebackEnabled: false, resetAs: 'bot' as const },
     audit: { record: (event) => audit.push(event) },
   };
   return { directory, audit, deps };
