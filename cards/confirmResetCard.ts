@@ -38,6 +38,7 @@ export function buildConfirmResetCard(input: ConfirmResetInput): AdaptiveCardJso
       'not recorded',
     hasWarnings: warnings.length > 0,
     warnings,
+    mfaOption: input.mfaOption !== false,
   });
 }
 

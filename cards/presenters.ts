@@ -102,7 +102,7 @@ function pendingActionCards(pending: PendingReset | PendingSelection, setting: C
 }
 
 function confirmationCard(pending: PendingReset): AdaptiveCardJson {
-  const { target, warnings } = pending.shown;
+  const { target, warnings, mfaOption } = pending.shown;
   return buildConfirmResetCard({
     resetId: pending.id,
     requesterName: pending.requesterName,
@@ -116,6 +116,7 @@ function confirmationCard(pending: PendingReset): AdaptiveCardJson {
       lastPasswordChangeDateTime: target.lastPasswordChangeDateTime,
     },
     warnings,
+    mfaOption,
   });
 }
 

@@ -65,6 +65,8 @@ export interface ConfirmResetInput {
   user: ResetTarget;
   /** Shown prominently above the facts (e.g. "The account is disabled"). */
   warnings: string[];
+  /** Offer "Require MFA before the password change" (the bot's own reset only; absent means offer it). */
+  mfaOption?: boolean;
 }
 
 export interface ResetDoneInput {

@@ -3,8 +3,8 @@ import type { UnreachableReason } from './resets/privateChat';
 
 /**
  * One record per decision the bot takes on someone's password, for the security team. Entra's own audit
- * log names only the bot's service principal for an app-only reset; this record names the requester. It
- * carries ids and outcomes, never a password.
+ * log names only the bot's service principal for an app-only reset (the agent, when they reset as themselves);
+ * this record names the requester either way. It carries ids and outcomes, never a password or a token.
  */
 export interface AuditEvent {
   action: 'reset-refused' | 'reset-cancelled' | 'reset-succeeded' | 'reset-failed' | 'card-action-rejected';
@@ -23,6 +23,8 @@ export interface AuditEvent {
   /** Why the requester's private chat could not be reached, when that refused the reset. */
   privateChat?: UnreachableReason;
   requireMfa?: boolean;
+  /** Whose identity changed the password in Entra: the bot's (app-only) or the signed-in requester's. */
+  resetAs?: 'bot' | 'agent';
   conversationType?: string;
 }
 

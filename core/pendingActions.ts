@@ -54,7 +54,16 @@ export interface PendingReset extends PendingActionBase {
   targetDisplayName: string;
   targetUserPrincipalName: string;
   /** What the card showed, so that the requester's card can be shown again exactly as it was. */
-  shown: { target: TargetSummary; warnings: string[] };
+  shown: {
+    target: TargetSummary;
+    warnings: string[];
+    /**
+     * The card offered "Require MFA before the password change". Only the bot's own reset (`PATCH
+     * passwordProfile`) has that option; a reset as the agent (`resetPassword`) has not. Absent in records
+     * written before agent mode: they offered it.
+     */
+    mfaOption?: boolean;
+  };
 }
 
 export type PendingAction = PendingSelection | PendingReset;

@@ -85,9 +85,14 @@ export async function completeReset(
     return { kind: 'failed', pending, error, outcomeUnknown: false };
   }
 
+  // Always our own strong password: a user synced from on-premises needs one supplied, and Entra's generated
+  // one would make the two modes differ for no gain.
   const temporaryPassword = generateTemporaryPassword();
+  const requireMfa = options.requireMfa && deps.settings.resetAs === 'bot';
   const reset = await attempt(() =>
-    deps.directory.resetPassword(pending.targetId, temporaryPassword, { requireMfa: options.requireMfa }),
+    deps.settings.resetAs === 'agent'
+      ? resetAsRequester(pending, temporaryPassword, deps)
+      : deps.directory.resetPassword(pending.targetId, temporaryPassword, { requireMfa }),
   );
   if (!reset.ok) {
     // A dropped connection, a timeout or a 5xx may hide a reset that went through: say so rather than guess.
@@ -95,6 +100,7 @@ export async function completeReset(
     deps.audit.record({
       ...audit,
       action: 'reset-failed',
+      resetAs: deps.settings.resetAs,
       reason: reset.error.kind,
       graphRequestId: reset.error.requestId,
       outcomeUnknown,
@@ -109,7 +115,7 @@ export async function completeReset(
   const passwordDelivery = await requester.privateChat.sendTemporaryPassword(
     temporaryPassword,
     pending,
-    options.requireMfa,
+    requireMfa,
   );
   deps.audit.record({
     ...audit,
@@ -122,7 +128,8 @@ export async function completeReset(
       },
     }),
     passwordDelivery,
-    requireMfa: options.requireMfa,
+    requireMfa,
+    resetAs: deps.settings.resetAs,
   });
   return {
     kind: 'done',
@@ -131,8 +138,32 @@ export async function completeReset(
     sessions,
     sessionsError,
     passwordDelivery,
-    requireMfa: options.requireMfa,
+    requireMfa,
   };
+}
+
+/**
+ * The password change as the signed-in requester: Entra checks their own active role, scope and restricted
+ * units, writes a synced user's password back to on-premises AD, and always requires a change at next
+ * sign-in (there is no MFA option on this path).
+ */
+async function resetAsRequester(
+  pending: PendingReset,
+  temporaryPassword: string,
+  deps: ResetDependencies,
+): Promise<void> {
+  if (!deps.resetAsRequester) throw signInRequired();
+  await deps.resetAsRequester.resetPasswordAsRequester(pending.targetId, temporaryPassword, {
+    requesterId: pending.requesterAadObjectId,
+  });
+}
+
+function signInRequired(): AgentFacingError {
+  return new AgentFacingError(
+    'SignInRequired',
+    'Your sign-in has expired, so I could not reset the password as you. Nothing was changed.',
+    'Sign in again when I ask you to, then start the reset again.',
+  );
 }
 
 /** Any failure counts as "not signed out"; `error` says why when the directory said. */

@@ -1,6 +1,6 @@
 import type { AuditSink } from '../audit';
 import type { PasswordDeliveryOutcome, SessionsOutcome } from './afterReset';
-import type { Directory, DirectoryUser } from '../directory';
+import type { DelegatedPasswordReset, Directory, DirectoryUser } from '../directory';
 import type { AgentFacingError } from '../errors';
 import type { ClaimFailureReason, PendingActions, PendingReset, PendingSelection } from '../pendingActions';
 import type { PolicySettings, Refusal, TargetProfile } from '../policy/types';
@@ -29,6 +29,11 @@ export interface ResetDependencies {
   pendingActions: PendingActions;
   settings: PolicySettings;
   audit: AuditSink;
+  /**
+   * The reset made as the signed-in requester, with their delegated token: what changes the password when
+   * `settings.resetAs` is `agent`. Absent when the requester has no token the bot may use (not signed in).
+   */
+  resetAsRequester?: DelegatedPasswordReset;
 }
 
 /** A directory step failed; `doing` says what the bot was doing, in plain words ("search the directory"). */

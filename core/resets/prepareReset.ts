@@ -75,6 +75,7 @@ export async function prepareReset(
         lastPasswordChangeDateTime: user.lastPasswordChangeDateTime,
       },
       warnings: decision.warnings,
+      mfaOption: deps.settings.resetAs === 'bot',
     },
   });
   return { kind: 'ready', pending, target, warnings: decision.warnings };
