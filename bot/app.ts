@@ -1,25 +1,32 @@
-import { MemoryStorage, type Storage } from 'botbuilder';
+import { type CloudAdapter, MemoryStorage, type Storage, TeamsSSOTokenExchangeMiddleware } from 'botbuilder';
 import type { DestinationStream } from 'pino';
 import type { Directory } from '../core/directory';
 import { PendingActions } from '../core/pendingActions';
 import type { ResetDependencies } from '../core/resets';
-import { ResetPasswordDialog } from '../dialogs/resetPasswordDialog';
-import { createGraphClient } from '../graph/graphClient';
+import { type RequesterSignIn, ResetPasswordDialog } from '../dialogs/resetPasswordDialog';
+import { SignInDialog, type SignInChecks } from '../dialogs/signInDialog';
+import { createAppCredential } from '../graph/appCredential';
+import { createDelegatedGraphClient, createGraphClient } from '../graph/graphClient';
+import { GraphDelegatedPasswordReset } from '../graph/graphDelegatedPasswordReset';
 import { GraphDirectory } from '../graph/graphDirectory';
 import { KeyValuePendingActionStore } from '../storage/keyValuePendingActionStore';
 import { createAdapter } from './adapter';
+import { AgentTokens } from './agentTokens';
 import { BackgroundWork } from './backgroundWork';
 import { LoggerAuditLog } from './auditLog';
-import { CardActionHandler } from './cardActions';
+import { CardActionHandler, type RequesterResets } from './cardActions';
 import { ClickBudget, INVOKE_ANSWER_BUDGET_MS, type WorkBudget } from './clickBudget';
-import type { BotConfig } from './config';
+import type { AgentSignInConfig, BotConfig } from './config';
 import { PerUserConversationState } from './conversationState';
-import { HelpdeskBot } from './helpdeskBot';
+import { type BotSignIn, HelpdeskBot } from './helpdeskBot';
 import { createLogger, type Logger } from './logger';
 import { OriginCards } from './originCards';
+import { PrivateSignIn } from './privateSignIn';
+import { originOf } from './proactive';
 import { teamsRequesters } from './requesters';
 import { createHttpServer } from './server';
 import { TenantGuard } from './tenantGuard';
+import { TokenServiceClient } from './tokenService';
 
 export interface BotAppOptions {
   /** Where logs go (tests capture them); stdout by default. */
@@ -57,25 +64,36 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
   const botAppId = config.botAuthentication?.appId ?? '';
   const readRequester = teamsRequesters(adapter, botAppId, logger);
   const background = new BackgroundWork(logger);
-  const bot = new HelpdeskBot(
+  const agentMode = config.agentSignIn
+    ? signInAsAgents(config, config.agentSignIn, adapter, storage, botAppId, logger, (turn, options) =>
+        bot.beginSignIn(turn, options),
+      )
+    : undefined;
+  const bot: HelpdeskBot = new HelpdeskBot(
     new PerUserConversationState(storage),
-    new ResetPasswordDialog((context) => {
-      // A message turn is answered within the same time Teams gives a click answered in its invoke.
-      const budget = ClickBudget.start(Math.min(config.clickBudgetMs, INVOKE_ANSWER_BUDGET_MS));
-      return {
-        requester: readRequester(context, budget.final),
-        deps: { ...deps, directory: directoryWithin(budget.directory) },
-      };
-    }, logger),
+    new ResetPasswordDialog(
+      (context) => {
+        // A message turn is answered within the same time Teams gives a click answered in its invoke.
+        const budget = ClickBudget.start(Math.min(config.clickBudgetMs, INVOKE_ANSWER_BUDGET_MS));
+        return {
+          requester: readRequester(context, budget.final),
+          deps: { ...deps, directory: directoryWithin(budget.directory) },
+        };
+      },
+      logger,
+      agentMode?.forDialog,
+    ),
     new CardActionHandler(deps, {
       directoryWithin,
       readRequester,
       originCards: new OriginCards(adapter, botAppId, logger),
       background,
+      resetAsRequester: agentMode?.forClicks,
       clickBudgetMs: config.clickBudgetMs,
       logger,
     }),
     logger,
+    agentMode?.forBot,
   );
   const server = createHttpServer(adapter, bot, logger);
 
@@ -118,4 +136,49 @@ function directories(
     },
   };
   return (budget) => new GraphDirectory(client, notices, budget);
+}
+
+/**
+ * Agent mode: agents sign in through the Azure Bot's OAuth connection (Bot Framework token service, Teams
+ * single sign-on), and a click resets with the clicker's own token through Graph's `resetPassword`.
+ */
+function signInAsAgents(
+  config: BotConfig,
+  signIn: AgentSignInConfig,
+  adapter: CloudAdapter,
+  storage: Storage,
+  botAppId: string,
+  logger: Logger,
+  beginSignIn: ConstructorParameters<typeof PrivateSignIn>[2],
+): { forDialog: RequesterSignIn; forClicks: RequesterResets; forBot: BotSignIn } {
+  const tokenService = new TokenServiceClient(
+    { tokenServiceUrl: signIn.tokenServiceUrl, appId: signIn.credential.clientId ?? botAppId },
+    createAppCredential(signIn.credential),
+  );
+  adapter.use(tokenService.middleware(adapter.UserTokenClientKey));
+  // Teams sends a token exchange to every client of the agent's; only one is exchanged (per instance store).
+  adapter.use(new TeamsSSOTokenExchangeMiddleware(storage, signIn.connectionName));
+  const tokens = new AgentTokens(tokenService, signIn.connectionName, config.tenantId, logger);
+  const checks: SignInChecks = {
+    isSendersOwn: (context, token) =>
+      tokens.ownerOf(token, context.activity.from?.aadObjectId) === 'requester',
+    signOut: async (context) => {
+      await tokens.signOut(AgentTokens.holderOf(context));
+    },
+  };
+  const privateSignIn = new PrivateSignIn(adapter, botAppId, beginSignIn, logger);
+  return {
+    forDialog: {
+      dialog: new SignInDialog(signIn.connectionName, checks),
+      isSignedIn: async (context) => (await tokens.tokenOf(AgentTokens.holderOf(context))) !== null,
+      sendPrivately: (context, whenSignedIn) => privateSignIn.send(originOf(context), whenSignedIn),
+    },
+    forClicks: {
+      tokens,
+      privateSignIn,
+      within: (budget, token) =>
+        new GraphDelegatedPasswordReset(createDelegatedGraphClient(config.graph, token), budget),
+    },
+    forBot: { dialog: new SignInDialog(signIn.connectionName, checks), tokens },
+  };
 }

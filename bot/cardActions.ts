@@ -20,7 +20,7 @@ import {
   resettingCard,
   unfinishedResetCard,
 } from '../cards';
-import type { Directory } from '../core/directory';
+import type { DelegatedPasswordReset, Directory } from '../core/directory';
 import { isGuid } from '../core/directoryIds';
 import { isPendingActionId, type PendingReset } from '../core/pendingActions';
 import {
@@ -35,11 +35,13 @@ import {
   viewPendingAction,
 } from '../core/resets';
 import { cardSettingOf, requesterOf } from './activity';
+import { AgentTokens } from './agentTokens';
 import type { BackgroundWork } from './backgroundWork';
 import { ClickBudget, INVOKE_ANSWER_BUDGET_MS, type WorkBudget } from './clickBudget';
 import { describeError, stackFramesOf } from './errorShape';
 import type { Logger } from './logger';
 import type { OriginCards } from './originCards';
+import type { PrivateSignIn } from './privateSignIn';
 import { originOf } from './proactive';
 import type { ReadRequester } from './requesters';
 
@@ -64,6 +66,8 @@ export interface CardActionServices {
   /** Replaces a card after its click's turn has ended. */
   originCards: Pick<OriginCards, 'replace'>;
   background: BackgroundWork;
+  /** Agent mode (`RESET_AS=agent`): the password is changed with the requester's own delegated token. */
+  resetAsRequester?: RequesterResets;
   /** `CLICK_BUDGET_SECONDS`: the most a reset click may take before its card shows the outcome. */
   clickBudgetMs: number;
   /**
@@ -76,6 +80,17 @@ export interface CardActionServices {
 }
 
 const DEFAULT_ANSWER_LEAD_MS = 1_000;
+
+/** What a click needs to reset as the requester. */
+export interface RequesterResets {
+  tokens: Pick<AgentTokens, 'tokenOf'>;
+  privateSignIn: Pick<PrivateSignIn, 'send'>;
+  /** The reset made with `token`, its requests held to the click's budget. */
+  within(budget: WorkBudget, token: () => Promise<string>): DelegatedPasswordReset;
+}
+
+/** Why a click in agent mode has no token to reset with. */
+type NoToken = { kind: 'not-signed-in' } | { kind: 'token-service-failed' };
 
 export class CardActionHandler {
   private readonly logger: Logger;
@@ -162,14 +177,21 @@ export class CardActionHandler {
       requireMfa: parsed.data.requireMfa === 'true',
     };
     const budget = ClickBudget.start(this.services.clickBudgetMs);
+    // Agent mode: without the requester's own token there is nothing to reset with. Asked before the claim,
+    // so the card stays usable once they have signed in.
+    const resetAsRequester = await this.requesterReset(context, budget);
+    if (resetAsRequester !== undefined && 'kind' in resetAsRequester) {
+      return messageResponse(this.signInFirst(context, resetAsRequester));
+    }
     const requester = this.services.readRequester(context, budget.final);
     const claim = await claimReset(requester, parsed.data.resetId, this.deps);
     if (claim.kind === 'rejected') return messageResponse(rejectionMessage(claim.reason));
 
     // The turn ends with this answer: what comes later reaches the conversation by reference.
     const card = { origin: originOf(context), activityId: context.activity.replyToId };
+    const deps = { ...this.withinBudget(budget), resetAsRequester };
     this.services.background.start('reset', () =>
-      this.finishReset(requester, claim.pending, options, budget, card),
+      this.finishReset(requester, claim.pending, options, budget, card, deps),
     );
     return cardResponse(resettingCard(claim.pending, budget.totalMs / 1000));
   }
@@ -181,16 +203,11 @@ export class CardActionHandler {
     options: ResetOptions,
     budget: ClickBudget,
     card: { origin: Partial<ConversationReference>; activityId: string | undefined },
+    deps: ResetDependencies,
   ): Promise<void> {
     let outcomeCard: AdaptiveCardJson;
     try {
-      const work = completeReset(
-        requester,
-        pending,
-        options,
-        this.withinBudget(budget),
-        budget.directory.signal,
-      );
+      const work = completeReset(requester, pending, options, deps, budget.directory.signal);
       const outcome = await budget.race(work);
       if (outcome === undefined) {
         this.logger.error({ budgetMs: budget.totalMs }, 'the reset did not finish within the click budget');
@@ -209,6 +226,47 @@ export class CardActionHandler {
     const lead = budget.startedAt + (this.services.answerLeadMs ?? DEFAULT_ANSWER_LEAD_MS) - Date.now();
     if (lead > 0) await new Promise((resolve) => setTimeout(resolve, lead));
     await this.services.originCards.replace(card.origin, card.activityId, outcomeCard);
+  }
+
+  /**
+   * Agent mode: the reset as the requester, made with the token they hold now (the token service renews it
+   * well before it expires, so it outlives any click). Undefined in bot mode.
+   */
+  private async requesterReset(
+    context: TurnContext,
+    budget: ClickBudget,
+  ): Promise<DelegatedPasswordReset | NoToken | undefined> {
+    const resets = this.services.resetAsRequester;
+    if (!resets) return undefined;
+    let token: string | null;
+    try {
+      token = await resets.tokens.tokenOf(AgentTokens.holderOf(context));
+    } catch (error) {
+      this.logger.warn(
+        { error: describeError(error) },
+        'could not ask the token service for the agent’s token',
+      );
+      return { kind: 'token-service-failed' };
+    }
+    if (token === null) return { kind: 'not-signed-in' };
+    const signedInToken = token;
+    return resets.within(budget.directory, () => Promise.resolve(signedInToken));
+  }
+
+  /** The click is not used: the requester signs in (privately, whatever the conversation) and clicks again. */
+  private signInFirst(context: TurnContext, noToken: NoToken): string {
+    const resets = this.services.resetAsRequester;
+    if (noToken.kind === 'token-service-failed' || !resets) {
+      return 'I could not check your sign-in just now, so nothing was changed. Try again in a minute.';
+    }
+    const origin = originOf(context);
+    this.services.background.start('sign-in', async () => {
+      await resets.privateSignIn.send(
+        origin,
+        "You're signed in. Go back to the card and click Reset password again.",
+      );
+    });
+    return 'I reset passwords as you, and you are not signed in (or your sign-in has expired). I have sent you a sign-in card in our private chat: sign in there, then click Reset password again. Nothing was changed.';
   }
 
   /** Cancel: nothing changes in the directory; the card says so. */

@@ -5,11 +5,13 @@
 export type Command =
   | { kind: 'help' }
   | { kind: 'cancel' }
+  | { kind: 'sign-out' }
   | { kind: 'reset'; query: string | undefined }
   | { kind: 'other'; text: string };
 
 const HELP = /^(help|\?|what can you do\??)$/i;
 const CANCEL = /^(cancel|stop|quit|never ?mind)$/i;
+const SIGN_OUT = /^(sign ?out|log ?out|log ?off)$/i;
 // "reset", "reset password", "reset the password for megan", "reset megan@contoso.com", "password reset for x"
 const RESET = /^(?:reset(?:\s+(?:the\s+|a\s+)?password)?|password\s+reset)(?:\s+(?:for|of))?(?:\s+(.*))?$/i;
 
@@ -17,6 +19,7 @@ export function parseCommand(text: string): Command {
   const trimmed = text.replace(/\s+/g, ' ').trim();
   if (HELP.test(trimmed)) return { kind: 'help' };
   if (CANCEL.test(trimmed)) return { kind: 'cancel' };
+  if (SIGN_OUT.test(trimmed)) return { kind: 'sign-out' };
   const reset = RESET.exec(trimmed);
   if (reset) {
     const query = reset[1]?.trim();

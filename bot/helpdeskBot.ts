@@ -4,16 +4,25 @@ import {
   type BotState,
   CardFactory,
   MessageFactory,
+  type SigninStateVerificationQuery,
   TeamsActivityHandler,
   TurnContext,
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
 import { buildHelpCard } from '../cards';
 import { RESET_PASSWORD_DIALOG, type ResetPasswordDialog } from '../dialogs/resetPasswordDialog';
+import { SIGN_IN_DIALOG, type SignInDialog, type SignInDialogOptions } from '../dialogs/signInDialog';
 import { cardSettingOf } from './activity';
+import { AgentTokens } from './agentTokens';
 import type { CardActionHandler } from './cardActions';
 import { parseCommand } from './commands';
 import type { Logger } from './logger';
+
+/** Agent mode: the sign-in dialog run on its own (in a 1:1 chat) and the agents' tokens. */
+export interface BotSignIn {
+  dialog: SignInDialog;
+  tokens: AgentTokens;
+}
 
 /** Routes each turn: text to the conversation, card clicks to the card action handler. */
 export class HelpdeskBot extends TeamsActivityHandler {
@@ -24,10 +33,12 @@ export class HelpdeskBot extends TeamsActivityHandler {
     dialog: ResetPasswordDialog,
     private readonly cardActions: CardActionHandler,
     private readonly logger: Logger,
+    private readonly signIn?: BotSignIn,
   ) {
     super();
     this.dialogs = new DialogSet(conversationState.createProperty('dialogState'));
     this.dialogs.add(dialog);
+    if (signIn) this.dialogs.add(signIn.dialog);
 
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
@@ -49,11 +60,67 @@ export class HelpdeskBot extends TeamsActivityHandler {
     await this.conversationState.saveChanges(context, false);
   }
 
+  /**
+   * Starts the sign-in in a turn of the requester's 1:1 chat (`PrivateSignIn`), replacing whatever was under
+   * way there: its card and the answer to it belong to that chat.
+   */
+  async beginSignIn(privateTurn: TurnContext, options: SignInDialogOptions): Promise<void> {
+    const dialogContext = await this.dialogs.createContext(privateTurn);
+    await dialogContext.cancelAllDialogs();
+    await dialogContext.beginDialog(SIGN_IN_DIALOG, options);
+    await this.conversationState.saveChanges(privateTurn, false);
+  }
+
+  /** Teams: the agent signed in through the card's button; the code in `state` redeems the token. */
+  protected override async handleTeamsSigninVerifyState(
+    context: TurnContext,
+    query: SigninStateVerificationQuery,
+  ): Promise<void> {
+    if (!this.signIn) return super.handleTeamsSigninVerifyState(context, query);
+    await this.continueSignIn(context);
+  }
+
+  /**
+   * Teams single sign-on: Teams exchanged the agent's Teams token for ours (the token exchange middleware did
+   * the exchange and answered a failure with 412, so that Teams shows the sign-in button instead).
+   */
+  protected override async handleTeamsSigninTokenExchange(
+    context: TurnContext,
+    query: SigninStateVerificationQuery,
+  ): Promise<void> {
+    if (!this.signIn) return super.handleTeamsSigninTokenExchange(context, query);
+    await this.continueSignIn(context);
+  }
+
+  private async continueSignIn(context: TurnContext): Promise<void> {
+    const dialogContext = await this.dialogs.createContext(context);
+    const result = await dialogContext.continueDialog();
+    // No sign-in waits here (it timed out, or was replaced): the token, if any, stays with the token service
+    // and the next reset finds it.
+    if (result.status === DialogTurnStatus.empty)
+      this.logger.info('a sign-in arrived with no prompt waiting');
+  }
+
   protected override async onAdaptiveCardInvoke(
     context: TurnContext,
     invokeValue: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
     return this.cardActions.handle(context, invokeValue);
+  }
+
+  private async signOut(context: TurnContext): Promise<void> {
+    if (!this.signIn) {
+      await context.sendActivity(
+        'I reset passwords with my own identity here, so there is nothing to sign out of.',
+      );
+      return;
+    }
+    const signedOut = await this.signIn.tokens.signOut(AgentTokens.holderOf(context));
+    await context.sendActivity(
+      signedOut
+        ? 'You are signed out. I will ask you to sign in again before your next reset.'
+        : 'I could not sign you out just now. Please try again in a minute.',
+    );
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
@@ -78,6 +145,10 @@ export class HelpdeskBot extends TeamsActivityHandler {
       case 'cancel':
         await dialogContext.cancelAllDialogs();
         await context.sendActivity('OK, nothing was changed.');
+        return;
+      case 'sign-out':
+        await dialogContext.cancelAllDialogs();
+        await this.signOut(context);
         return;
       case 'reset':
         await dialogContext.cancelAllDialogs();

@@ -99,6 +99,38 @@ export class TeamsPrivateChat implements PrivateChat {
     }
   }
 
+  /**
+   * Runs `logic` in a turn of the requester's 1:1 chat whose sender is the requester, as if they had written
+   * there: what the turn starts (a sign-in prompt) then continues when they answer in that chat.
+   */
+  async asRequesterInPrivateChat<T>(logic: (context: TurnContext) => Promise<T>): Promise<T> {
+    // Not a reply to the message that asked: that message is in another conversation.
+    const { activityId: _notAReply, ...origin } = this.origin;
+    void _notAReply;
+    const reference = this.originIsPrivate()
+      ? origin
+      : {
+          ...origin,
+          conversation: {
+            id: await this.inPrivateChat((context) => Promise.resolve(context.activity.conversation.id)),
+            conversationType: 'personal',
+            isGroup: false,
+            tenantId: origin.conversation?.tenantId,
+          },
+        };
+    return this.withinTime(
+      inProactiveTurn(
+        (turn) =>
+          this.adapter.continueConversationAsync(
+            this.botAppId,
+            reference as Partial<ConversationReference>,
+            turn,
+          ),
+        logic,
+      ),
+    );
+  }
+
   /** Personal means the 1:1 with the sender, the requester: Teams' only conversation of that type. */
   private originIsPrivate(): boolean {
     const conversation = this.origin.conversation;

@@ -25,6 +25,8 @@ import {
   type StepFailure,
 } from '../core/resets';
 
+import { SIGN_IN_DIALOG, type SignInDialog } from './signInDialog';
+
 export const RESET_PASSWORD_DIALOG = 'resetPasswordDialog';
 const WHICH_USER_PROMPT = 'whichUserPrompt';
 const RESET_WATERFALL = 'resetPasswordWaterfall';
@@ -49,6 +51,15 @@ export interface DialogLog {
  */
 export type StepWork = (context: TurnContext) => { requester: Requester; deps: ResetDependencies };
 
+/** Agent mode: the requester signs in before anything else, so that the reset can be made as them. */
+export interface RequesterSignIn {
+  dialog: SignInDialog;
+  /** Whether the sender is signed in as themselves (asked silently where no sign-in card may be shown). */
+  isSignedIn(context: TurnContext): Promise<boolean>;
+  /** Sends the sign-in to the sender's 1:1 chat; false when that chat cannot be reached. */
+  sendPrivately(context: TurnContext, whenSignedIn: string): Promise<boolean>;
+}
+
 /**
  * Which user? → hand the name to the use case → show what it returns: a picker, a refusal or the
  * confirmation card. The reset itself happens when the card's button is clicked (bot/cardActions.ts).
@@ -57,11 +68,14 @@ export class ResetPasswordDialog extends ComponentDialog {
   constructor(
     private readonly workFor: StepWork,
     private readonly log: DialogLog,
+    private readonly signIn?: RequesterSignIn,
   ) {
     super(RESET_PASSWORD_DIALOG);
     this.addDialog(new TextPrompt(WHICH_USER_PROMPT));
+    if (signIn) this.addDialog(signIn.dialog);
     this.addDialog(
       new WaterfallDialog(RESET_WATERFALL, [
+        this.signInStep.bind(this),
         this.checkRequesterStep.bind(this),
         this.askWhichUserStep.bind(this),
         this.findUserStep.bind(this),
@@ -71,12 +85,37 @@ export class ResetPasswordDialog extends ComponentDialog {
   }
 
   /**
+   * Agent mode: sign in first (once; the token service keeps the token). Teams shows a sign-in card, and
+   * offers single sign-on, in 1:1 and group chats only: from a channel the card goes to the 1:1 chat.
+   */
+  private async signInStep(
+    step: WaterfallStepContext<ResetPasswordDialogOptions>,
+  ): Promise<DialogTurnResult> {
+    if (!this.signIn || step.options?.requesterChecked) return step.next(true);
+    if (settingOf(step.context).conversation !== 'channel') return step.beginDialog(SIGN_IN_DIALOG);
+    if (await this.signIn.isSignedIn(step.context)) return step.next(true);
+    const mention = settingOf(step.context).mention;
+    const sent = await this.signIn.sendPrivately(
+      step.context,
+      `You're signed in. Go back to the channel and ask me again there ("${mention} reset password for …").`,
+    );
+    await step.context.sendActivity(
+      sent
+        ? 'To reset passwords I act as you, so you need to sign in first. I have sent you a sign-in card in our private chat: sign in there, then ask me here again.'
+        : 'To reset passwords I act as you, so you need to sign in first, in our private chat; but I could not open it. Open a chat with me (the Apps list in Teams), sign in there, then ask me here again.',
+    );
+    return step.endDialog();
+  }
+
+  /**
    * Before asking a question, make sure the requester may use the bot at all. A message that already names
    * the user skips this: the search checks the requester in the same round trip.
    */
   private async checkRequesterStep(
     step: WaterfallStepContext<ResetPasswordDialogOptions>,
   ): Promise<DialogTurnResult> {
+    // The sign-in ended without a token of the requester's own; it said why.
+    if (step.result !== true) return step.endDialog();
     const options = step.options ?? {};
     if (options.query || options.requesterChecked) return step.next(options.query);
     const { requester, deps } = this.workFor(step.context);

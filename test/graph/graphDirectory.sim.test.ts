@@ -288,7 +288,7 @@ describe('GraphDirectory against the simulated tenant', function () {
     async function decisionForAlex(targetId: string) {
       return decideReset(await loadRequesterProfile(sut, ALEX), await loadTargetProfile(sut, targetId), {
         passwordWritebackEnabled: false,
-          resetAs: 'bot' as const,
+        resetAs: 'bot' as const,
       });
     }
 
@@ -336,7 +336,7 @@ describe('GraphDirectory against the simulated tenant', function () {
 
     const decision = decideReset(miriam, await loadTargetProfile(sut, MEGAN), {
       passwordWritebackEnabled: false,
-          resetAs: 'bot' as const,
+      resetAs: 'bot' as const,
     });
 
     assert.equal(decision.allowed, true);
@@ -404,7 +404,10 @@ describe('GraphDirectory against the simulated tenant', function () {
     ]);
     assert.ok(requester.roles.some((role) => role.roleDefinitionId === HELPDESK_ADMIN));
     assert.ok([...requester.roles, ...target.roles].every((role) => role.kind === 'active'));
-    assert.equal(decideReset(requester, target, { passwordWritebackEnabled: false, resetAs: 'bot' as const }).allowed, true);
+    assert.equal(
+      decideReset(requester, target, { passwordWritebackEnabled: false, resetAs: 'bot' as const }).allowed,
+      true,
+    );
     assert.equal(notices.length, 1, `one notice for the tenant: ${JSON.stringify(notices)}`);
     assert.match(notices[0] ?? '', /P2|Governance|PIM/);
   });
