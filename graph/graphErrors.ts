@@ -232,6 +232,17 @@ function fromAgentCall(
           'AdminCount attribute in on-premises AD: AdminCount=1 blocks resets (Entra Connect logs hr=80231367).',
         requestId,
       );
+    case 'written-back-refused':
+      return new AgentFacingError(
+        'OnPremisesMastered',
+        "This user's password is kept in on-premises Active Directory, and Microsoft Entra ID could not write the new one back to it, so nothing was changed.",
+        // The seed: "If the attribute AdminCount is set to 1, this will prevent an administrator from resetting
+        // the user's password" (Entra Connect logs hr=80231367).
+        "Ask an Active Directory administrator to check the user's AdminCount attribute: AdminCount=1 blocks " +
+          'resets (Entra Connect logs hr=80231367) and must be 0. Otherwise reset the password in on-premises ' +
+          'Active Directory.',
+        requestId,
+      );
     case 'federated':
       return new AgentFacingError(
         'NotResettable',
@@ -257,9 +268,11 @@ function fromAgentCall(
  */
 function agentBadRequestKind(
   message: string,
-): 'own-account' | 'on-premises' | 'federated' | 'password' | null {
+): 'own-account' | 'on-premises' | 'written-back-refused' | 'federated' | 'password' | null {
   if (/own account/i.test(message)) return 'own-account';
   if (/federated/i.test(message)) return 'federated';
+  // Writeback is on, but on-premises AD refused the password (the seed's AdminCount=1 case).
+  if (/could not be written back/i.test(message)) return 'written-back-refused';
   if (
     /writeback|mastered on-premises|on-premises mastered|directory sync objects|hybrid password/i.test(
       message,

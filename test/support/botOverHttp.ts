@@ -43,8 +43,13 @@ export class BotOverHttp {
     readonly botUrl: string,
   ) {}
 
-  /** `environment` adds to (or overrides) the bot's test configuration. */
-  static async start(environment: Record<string, string> = {}): Promise<BotOverHttp> {
+  /**
+   * `environment` adds to (or overrides) the bot's test configuration; a function of the simulator when a
+   * setting names it (the token service URL).
+   */
+  static async start(
+    environment: Record<string, string> | ((simulator: RunningSimulator) => Record<string, string>) = {},
+  ): Promise<BotOverHttp> {
     const simulator = await startSimulator({ port: 0 });
     const connector = await startLoopbackConnector();
     const logs = new LogCapture();
@@ -57,7 +62,7 @@ export class BotOverHttp {
       GRAPH_BASE_URL: simulator.url,
       BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
       LOG_LEVEL: 'debug',
-      ...environment,
+      ...(typeof environment === 'function' ? environment(simulator) : environment),
     });
     const app = createBotApp(config, { logDestination: logs, storage });
     const botUrl = await app.listen(0);
@@ -98,8 +103,9 @@ export class BotOverHttp {
   }
 
   /** A message from Alex in his 1:1 chat with the bot, as Teams delivers it. */
-  personal(text: string): Partial<Activity> {
+  personal(text: string, from: Partial<Activity['from']> = ALEX): Partial<Activity> {
     return this.fromAlex({
+      from: from as Activity['from'],
       conversation: {
         id: PERSONAL_CHAT,
         conversationType: 'personal',
@@ -112,10 +118,11 @@ export class BotOverHttp {
     });
   }
 
-  /** Alex @mentions the bot in the Helpdesk channel. */
-  inChannel(text: string): Partial<Activity> {
+  /** Alex (or `from`) @mentions the bot in the Helpdesk channel. */
+  inChannel(text: string, from: Partial<Activity['from']> = ALEX): Partial<Activity> {
     const mention = `<at>${BOT.name}</at>`;
     return this.fromAlex({
+      from: from as Activity['from'],
       conversation: {
         id: CHANNEL_THREAD,
         conversationType: 'channel',
