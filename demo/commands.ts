@@ -62,11 +62,39 @@ export function parseSimulatorEndpoint(line: string): SimulatorEndpoint | null {
   return { url, port, tenantId, caCertPath, controlKey };
 }
 
+/** Who resets in the demo: the signed-in agent (the default, as recommended) or the bot's own identity. */
+export type DemoResetAs = 'agent' | 'bot';
+
+/** `--reset-as agent|bot` from the demo's command line (default agent); null when malformed. */
+export function parseDemoResetAs(args: readonly string[]): DemoResetAs | null {
+  const at = args.findIndex((arg) => arg === '--reset-as' || arg.startsWith('--reset-as='));
+  if (at === -1) return 'agent';
+  const value = args[at]?.includes('=') ? args[at]?.split('=')[1] : args[at + 1];
+  return value === 'agent' || value === 'bot' ? value : null;
+}
+
+/** The simulated Azure Bot's OAuth connection (simulator/fixture/demoTenant.json, `botRegistration`). */
+export const DEMO_OAUTH_CONNECTION = 'GraphConnection';
+
 /**
  * The bot against the simulated tenant, with Bot Framework authentication off: the Agents Playground sends
- * unauthenticated activities. Never use this environment outside a local demo or test.
+ * unauthenticated activities. Never use this environment outside a local demo or test. In agent mode agents
+ * sign in through the simulated Bot Framework token service, with the demo tenant's password writeback on.
  */
-export function botCommand(options: { simulator: SimulatorEndpoint; port: number }): ChildCommand {
+export function botCommand(options: {
+  simulator: SimulatorEndpoint;
+  port: number;
+  resetAs?: DemoResetAs;
+}): ChildCommand {
+  const agentMode =
+    options.resetAs === 'bot'
+      ? {}
+      : {
+          RESET_AS: 'agent',
+          OAUTH_CONNECTION_NAME: DEMO_OAUTH_CONNECTION,
+          OAuthUrl: `${options.simulator.url}/botframework`,
+          PASSWORD_WRITEBACK_ENABLED: 'true',
+        };
   return {
     args: [BOT_MAIN],
     env: {
@@ -80,6 +108,7 @@ export function botCommand(options: { simulator: SimulatorEndpoint; port: number
       PORT: String(options.port),
       MicrosoftAppId: '',
       BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
+      ...agentMode,
     },
   };
 }

@@ -7,6 +7,8 @@ import {
   BOT_MAIN,
   botCommand,
   parseBotListening,
+  parseDemoResetAs,
+  type DemoResetAs,
   parsePlaygroundPort,
   parseSimulatorEndpoint,
   playgroundCommand,
@@ -29,6 +31,8 @@ const running: ChildHandle[] = [];
 let stopping = false;
 
 async function main(): Promise<void> {
+  const resetAs = parseDemoResetAs(process.argv.slice(2));
+  if (resetAs === null) throw new Error('usage: npm run demo [-- --reset-as agent|bot]');
   for (const file of [SIMULATOR_MAIN, BOT_MAIN]) {
     if (!existsSync(file))
       throw new Error(`${file} is missing: run "npm run build" first (npm run demo does).`);
@@ -48,7 +52,7 @@ async function main(): Promise<void> {
 
   const bot = await start(
     'bot',
-    botCommand({ simulator: endpoint, port: BOT_PORT }),
+    botCommand({ simulator: endpoint, port: BOT_PORT, resetAs }),
     (line) => parseBotListening(line) !== null,
     30_000,
   );
@@ -67,7 +71,7 @@ async function main(): Promise<void> {
   );
   const playgroundUrl = `http://localhost:${parsePlaygroundPort(playground.readyLine) ?? PLAYGROUND_PORT}`;
 
-  printWelcome(playgroundUrl, endpoint.url);
+  printWelcome(playgroundUrl, endpoint.url, resetAs);
   await watchForDeath();
 }
 
@@ -122,7 +126,18 @@ async function stopAll(exitCode: number): Promise<never> {
   process.exit(exitCode);
 }
 
-function printWelcome(playgroundUrl: string, simulatorUrl: string): void {
+function printWelcome(playgroundUrl: string, simulatorUrl: string, resetAs: DemoResetAs): void {
+  const signIn =
+    resetAs === 'agent'
+      ? [
+          '  Resets are made as you (RESET_AS=agent; "npm run demo -- --reset-as bot" for the bot\'s own identity).',
+          "  The first request shows a Sign in card: click Sign In, accept the browser's warning about the",
+          `  simulator's local certificate (or trust .sim-state/ca.pem), sign in as alexw@contoso.com with`,
+          '  Sim-Initial-7f3Q!, then type the 6-digit code the page shows into the chat (or use "Redeem code").',
+          '  The Playground cannot do Teams single sign-on. "sign out" forgets your sign-in.',
+          '',
+        ]
+      : ["  Resets are made with the bot's own identity (RESET_AS=bot).", ''];
   process.stdout.write(
     [
       '',
@@ -131,6 +146,7 @@ function printWelcome(playgroundUrl: string, simulatorUrl: string): void {
       `  Open the Agents Playground:  ${playgroundUrl}`,
       `  (simulated tenant at ${simulatorUrl}; you are Alex Wilber, Helpdesk Administrator)`,
       '',
+      ...signIn,
       '  Things to try in "Personal Chat":',
       '    reset password for megan   pick Megan Bowen (there is a Megan Smith too), confirm, and her',
       '                               temporary password arrives on a card in this chat',

@@ -66,7 +66,7 @@ describe('the demo in the Agents Playground (headless Chromium)', function () {
     });
     endpoint = parseSimulatorEndpoint(simulator.readyLine) as SimulatorEndpoint;
 
-    const botStart = botCommand({ simulator: endpoint, port: await freePort() });
+    const botStart = botCommand({ simulator: endpoint, port: await freePort(), resetAs: 'bot' });
     bot = await startChild('bot', process.execPath, botStart.args, {
       env: botStart.env,
       readyWhen: (line) => parseBotListening(line) !== null,
