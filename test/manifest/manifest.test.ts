@@ -54,14 +54,27 @@ describe('Teams app manifest', function () {
     assert.equal(manifest.bots[0].botId, SETTINGS.botId);
   });
 
-  it('offers the bot in personal chats, teams and group chats with the reset and help commands', function () {
+  it('declares the app registration Teams single sign-on exchanges tokens for (api://botid-…)', function () {
+    const manifest = renderedManifest() as ReturnType<typeof renderedManifest> & {
+      webApplicationInfo?: { id: string; resource: string };
+      validDomains?: string[];
+    };
+
+    assert.deepEqual(manifest.webApplicationInfo, {
+      id: SETTINGS.botId,
+      resource: `api://botid-${SETTINGS.botId}`,
+    });
+    assert.ok(manifest.validDomains?.includes('token.botframework.com'));
+  });
+
+  it('offers the bot in personal chats, teams and group chats with the reset, help and sign-out commands', function () {
     const [bot] = renderedManifest().bots;
 
     assert.deepEqual([...bot.scopes].sort(), ['groupChat', 'personal', 'team']);
     const commands = (bot.commandLists ?? []).flatMap((list) =>
       list.commands.map((command) => command.title),
     );
-    assert.deepEqual(commands.sort(), ['help', 'reset']);
+    assert.deepEqual(commands.sort(), ['help', 'reset', 'sign out']);
   });
 
   it('refuses a placeholder that nothing fills in', function () {
