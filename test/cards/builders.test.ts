@@ -320,6 +320,14 @@ describe('buildConfirmResetCard', () => {
     ]);
   });
 
+  it('offers no MFA toggle when the reset is made as the agent (resetPassword has no such option)', () => {
+    const asAgent = buildConfirmResetCard({ ...confirmInput(), mfaOption: false });
+    assert.deepEqual(
+      elementsOfType(asAgent, 'Input.Toggle').map(({ id }) => id),
+      ['revokeSessions'],
+    );
+  });
+
   it('says the temporary password goes only to the requester, privately', () => {
     assert.match(visibleTexts(card).join('\n'), /sent only to Alex Wilber, privately/);
   });
