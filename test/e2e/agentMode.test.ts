@@ -15,6 +15,8 @@ const PRADEEP_SYNCED = userId('10');
 const MARCUS_ADMIN_COUNT_1 = userId('32');
 /** Helpdesk Administrator scoped to the "Executive Protection" administrative unit only. */
 const KARA = { id: '29:kara', name: 'Kara Thomas', aadObjectId: userId('23') };
+/** Helpdesk Administrator through PIM: eligible, never activated. */
+const KEVIN = { id: '29:kevin', name: 'Kevin Wu', aadObjectId: userId('30') };
 const GROUP_CHAT = '19:helpdesk-group@thread.v2';
 
 /** The agent-mode settings of a bot against the simulated token service. */
@@ -339,22 +341,38 @@ describe('end to end over HTTP: resets as the signed-in agent (RESET_AS=agent)',
       await assertPasswordUnchanged(PATTI_GLOBAL_ADMIN);
     });
 
-    it('refuses an agent whose role is scoped to another administrative unit', async () => {
+    /** `agent` asks in their 1:1 chat, signs in as `login`, and clicks Reset password on the card. */
+    async function resetAs(agent: typeof KARA, login: string, request: string): Promise<string> {
       const since = h.connector.calls.length;
-      await h.post(h.personal('reset password for meganb@contoso.com', KARA));
+      await h.post(h.personal(request, agent));
       const { link } = await signInCardAfter(since);
-      const code = await signInWithLink(link, 'karat@contoso.com');
+      const code = await signInWithLink(link, login);
       assert.ok(code);
       const afterSignIn = h.connector.calls.length;
-      await verifyState(h.personal('', KARA), code);
+      await verifyState(h.personal('', agent), code);
       const resetId = resetIdOn(await adaptiveCardAfter(afterSignIn));
-      await h.click(h.personal('', KARA), 'confirmReset', { resetId });
-      const outcome = await h.outcomeCard();
+      await h.click(h.personal('', agent), 'confirmReset', { resetId });
+      return h.outcomeCard();
+    }
+
+    it('refuses an agent whose role is scoped to another administrative unit', async () => {
+      const outcome = await resetAs(KARA, 'karat@contoso.com', 'reset password for meganb@contoso.com');
       assert.match(outcome, /Microsoft Entra|permission|role/i);
       const writes = await passwordWrites();
       assert.deepEqual(
         writes.map((write) => [write.callerId, write.status]),
         [[KARA.aadObjectId, 403]],
+      );
+      await assertPasswordUnchanged(MEGAN_ID);
+    });
+
+    it('refuses an agent whose Helpdesk Administrator role is PIM-eligible but not activated', async () => {
+      const outcome = await resetAs(KEVIN, 'kevinw@contoso.com', 'reset password for meganb@contoso.com');
+      assert.match(outcome, /Microsoft Entra|permission|role/i);
+      const writes = await passwordWrites();
+      assert.deepEqual(
+        writes.map((write) => [write.callerId, write.status]),
+        [[KEVIN.aadObjectId, 403]],
       );
       await assertPasswordUnchanged(MEGAN_ID);
     });
