@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { parsePlaygroundPort, playgroundCommand } from '../../demo/commands';
+import { DEMO_PASSWORD } from './entraBrowser';
 import { freePort, startChild, type ChildHandle } from './processes';
 
 /**
@@ -39,6 +40,12 @@ const SELECTORS = {
   botMessage: (botName: string) =>
     `div:has(> div > span[role="img"][aria-label="${botName}"]) > div:nth-child(2)`,
   adaptiveCard: '.ac-adaptiveCard',
+  /**
+   * Hero-style cards, as the Playground renders an OAuth card (the sign-in card): its text, then our "Sign in"
+   * button and a "Redeem code" button the Playground adds itself. Not an Adaptive Card, so no `.ac-*` classes.
+   */
+  heroCard: '[data-tid="hero-card"]',
+  heroCardButton: '[data-tid="hero-card-buttons"] button',
   hideLogPanel: 'button[title="Hide log panel"]',
   cardAction: '.ac-actionSet button',
   richTextBlock: '.ac-richTextBlock',
@@ -48,7 +55,8 @@ const SELECTORS = {
 
 interface WantedMessage {
   text: string | RegExp;
-  card?: boolean;
+  card?: 'adaptive' | 'hero';
+  /** A card action (or, for a hero card, a button) the message must offer. */
   action?: string;
 }
 
@@ -56,6 +64,15 @@ export interface WaitOptions {
   /** Only messages after the first `after` count (a value from `botMessageCount`). */
   after?: number;
   timeoutMs?: number;
+}
+
+export interface OpenOptions {
+  botName?: string;
+  /**
+   * Accept any certificate in this browser context. The simulated tenant's pages (a sign-in popup) are HTTPS
+   * with a CA made for each test run, which Chromium does not trust.
+   */
+  ignoreHTTPSErrors?: boolean;
 }
 
 export interface RunningPlayground {
@@ -108,17 +125,21 @@ export class PlaygroundPage {
     readonly botName: string,
   ) {}
 
-  static async open(browser: Browser, url: string, botName = BOT_NAME): Promise<PlaygroundPage> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    // The UI asks a CDN for web fonts; a test never talks to the internet.
-    await page.route(
+  static async open(browser: Browser, url: string, options: OpenOptions = {}): Promise<PlaygroundPage> {
+    const page = await browser.newPage({
+      viewport: { width: 1280, height: 900 },
+      ignoreHTTPSErrors: options.ignoreHTTPSErrors ?? false,
+    });
+    // The UI asks a CDN for web fonts; a test never talks to the internet. On the context rather than the page,
+    // so that sign-in popups are held to it too.
+    await page.context().route(
       (url) => !LOOPBACK_HOSTS.has(url.hostname),
       (route) => route.abort(),
     );
     // Not 'load': the page asks for web fonts it cannot reach offline, which delays 'load' by seconds.
     await page.goto(url, { waitUntil: 'domcontentloaded' });
     await page.locator(SELECTORS.composeBox).waitFor();
-    return new PlaygroundPage(page, botName);
+    return new PlaygroundPage(page, options.botName ?? BOT_NAME);
   }
 
   async openPersonalChat(): Promise<void> {
@@ -188,8 +209,36 @@ export class PlaygroundPage {
     text: string | RegExp,
     options: WaitOptions & { withAction?: string } = {},
   ): Promise<Locator> {
-    const index = await this.waitForMessage({ text, card: true, action: options.withAction }, options);
+    const index = await this.waitForMessage({ text, card: 'adaptive', action: options.withAction }, options);
     return this.botMessages().nth(index).locator(SELECTORS.adaptiveCard);
+  }
+
+  /** Like `waitForCard`, for a hero-style card such as the sign-in (OAuth) card; returns the card. */
+  async waitForHeroCard(
+    text: string | RegExp,
+    options: WaitOptions & { withButton?: string } = {},
+  ): Promise<Locator> {
+    const index = await this.waitForMessage({ text, card: 'hero', action: options.withButton }, options);
+    return this.botMessages().nth(index).locator(SELECTORS.heroCard);
+  }
+
+  /** The titles of a hero-style card's buttons. */
+  async heroCardButtonTitles(card: Locator): Promise<string[]> {
+    const titles = await card.locator(SELECTORS.heroCardButton).allInnerTexts();
+    return titles.map((title) => title.trim());
+  }
+
+  /**
+   * Clicks a hero-style card's button that opens a window (the sign-in card's "Sign in": the Playground calls
+   * `window.open` with the card's link) and returns that window once it has loaded.
+   */
+  async clickHeroCardButtonForPopup(card: Locator, title: string): Promise<Page> {
+    const button = card
+      .locator(SELECTORS.heroCardButton)
+      .filter({ hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) });
+    const [popup] = await Promise.all([this.page.waitForEvent('popup'), button.click()]);
+    await popup.waitForLoadState('domcontentloaded');
+    return popup;
   }
 
   /**
@@ -265,16 +314,27 @@ export class PlaygroundPage {
           elements.map((element) => ({
             text: (element as HTMLElement).innerText,
             hasCard: element.querySelector(selectors.card) !== null,
+            hasHeroCard: element.querySelector(selectors.heroCard) !== null,
             actions: Array.from(element.querySelectorAll(selectors.action)).map((button) =>
               (button as HTMLElement).innerText.trim(),
             ),
+            heroButtons: Array.from(element.querySelectorAll(selectors.heroButton)).map((button) =>
+              (button as HTMLElement).innerText.trim(),
+            ),
           })),
-        { card: SELECTORS.adaptiveCard, action: SELECTORS.cardAction },
+        {
+          card: SELECTORS.adaptiveCard,
+          heroCard: SELECTORS.heroCard,
+          action: SELECTORS.cardAction,
+          heroButton: SELECTORS.heroCardButton,
+        },
       );
       for (let index = messages.length - 1; index >= after; index -= 1) {
         const message = messages[index];
-        if (wanted.card === true && !message.hasCard) continue;
-        if (wanted.action !== undefined && !message.actions.includes(wanted.action)) continue;
+        if (wanted.card === 'adaptive' && !message.hasCard) continue;
+        if (wanted.card === 'hero' && !message.hasHeroCard) continue;
+        const offered = wanted.card === 'hero' ? message.heroButtons : message.actions;
+        if (wanted.action !== undefined && !offered.includes(wanted.action)) continue;
         if (matches(message.text, wanted.text)) return index;
       }
       if (Date.now() > deadline) {
@@ -292,6 +352,29 @@ export class PlaygroundPage {
     await this.page.getByRole('treeitem', { name: treeItemName, exact: true }).click();
     await this.page.locator(SELECTORS.composeBox).first().waitFor();
   }
+}
+
+/**
+ * Signs in on the simulated Entra page a sign-in popup shows (simulator/auth/authorize.ts) and returns the
+ * magic code the token service's page then shows. Fails with the page's error when the sign-in is refused.
+ */
+export async function signInOnSimulatedEntraPage(
+  popup: Page,
+  login: string,
+  password: string = DEMO_PASSWORD,
+): Promise<string> {
+  // The same patience as the chat waits above, rather than Playwright's 30 s per step.
+  const timeout = 15_000;
+  await popup.locator('input[name="login"]').fill(login, { timeout });
+  await popup.locator('input[name="passwd"]').fill(password, { timeout });
+  await popup.locator('button[name="action"][value="signin"]').click({ timeout });
+  const code = popup.locator('#magic-code');
+  const error = popup.locator('#error');
+  await code.or(error).first().waitFor({ timeout });
+  if ((await error.count()) > 0) {
+    throw new Error(`The sign-in page refused: ${(await error.innerText()).trim()} (${popup.url()})`);
+  }
+  return (await code.innerText()).trim();
 }
 
 function matches(text: string, expected: string | RegExp): boolean {
