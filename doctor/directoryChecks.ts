@@ -1,4 +1,5 @@
 import type { DeploymentProbe, ProbeFailure } from '../graph/deploymentProbe';
+import type { ResetMode } from '../graph/permissions';
 import { result, type CheckResult } from './checks';
 import { assessServicePrincipalRoles, ROLE_CHECK } from './servicePrincipalRole';
 
@@ -12,10 +13,11 @@ export const PIM_CHECK = 'PIM (Entra ID P2 or Governance)';
 export async function checkServicePrincipalRole(
   probe: DeploymentProbe,
   servicePrincipalId: string,
+  mode: ResetMode,
 ): Promise<CheckResult> {
   const answer = await probe.directRoleAssignments(servicePrincipalId);
   if (!answer.ok) return couldNotCheck(ROLE_CHECK, answer, 'read role assignments');
-  return assessServicePrincipalRoles(answer.value);
+  return assessServicePrincipalRoles(answer.value, mode);
 }
 
 /**

@@ -69,8 +69,15 @@ function chunks(word: string, width: number): string[] {
   return pieces;
 }
 
-/** The README's permission table ("Deploy to your tenant", step 1), written from the one list the preflight checks. */
+/**
+ * The README's permission table ("Deploy to your tenant", step 1), written from the one list the preflight
+ * checks: each permission, the `RESET_AS` modes that need it, and why.
+ */
 export function permissionsMarkdown(): string {
-  const rows = REQUIRED_GRAPH_PERMISSIONS.map((p) => `| \`${p.name}\` | ${p.why} |`);
-  return ['| permission | why |', '| --- | --- |', ...rows].join('\n') + '\n';
+  const rows = REQUIRED_GRAPH_PERMISSIONS.map(
+    (p) => `| \`${p.name}\` | ${p.neededWhen.join(', ')} | ${p.why} |`,
+  );
+  return (
+    ['| permission | needed when `RESET_AS` is | why |', '| --- | --- | --- |', ...rows].join('\n') + '\n'
+  );
 }

@@ -5,6 +5,7 @@ import { checkBotFramework } from './botFrameworkCheck';
 import { result, type CheckResult } from './checks';
 import { checkPimLicence, checkServicePrincipalRole, PIM_CHECK } from './directoryChecks';
 import { signInToGraph } from './graphSignIn';
+import { checkOAuthConnection } from './oauthConnectionCheck';
 import { checkGraphPermissions } from './permissionChecks';
 import { ROLE_CHECK } from './servicePrincipalRole';
 
@@ -28,14 +29,21 @@ export async function runDoctor(environment: NodeJS.ProcessEnv): Promise<CheckRe
     ];
   }
 
+  const agentMode =
+    config.agentSignIn === null
+      ? ''
+      : `; RESET_AS=agent: passwords are changed with the signed-in agent's token, OAuth connection ` +
+        `"${config.agentSignIn.connectionName}" at ${config.agentSignIn.tokenServiceUrl}`;
   const results: CheckResult[] = [
     result(
       'Configuration',
       'ok',
-      `tenant ${config.tenantId}; Entra sign-in at ${config.graph.authorityHost}; Graph at ${config.graph.graphBaseUrl}`,
+      `tenant ${config.tenantId}; Entra sign-in at ${config.graph.authorityHost}; Graph at ${config.graph.graphBaseUrl}${agentMode}`,
     ),
     await checkBotFramework(config),
   ];
+  // Only RESET_AS=agent signs agents in; bot mode never calls the token service.
+  if (config.agentSignIn !== null) results.push(await checkOAuthConnection(config, config.agentSignIn));
   const graph = await signInToGraph(config.graph);
   results.push(graph.result);
   if (graph.claims === null) {
@@ -48,9 +56,9 @@ export async function runDoctor(environment: NodeJS.ProcessEnv): Promise<CheckRe
       waiting(PIM_CHECK),
     ];
   }
-  results.push(...checkGraphPermissions(graph.claims.roles));
+  results.push(...checkGraphPermissions(graph.claims.roles, config.resetAs));
   const probe = DeploymentProbe.fromConfig(config.graph);
-  results.push(await checkServicePrincipalRole(probe, graph.claims.servicePrincipalId));
+  results.push(await checkServicePrincipalRole(probe, graph.claims.servicePrincipalId, config.resetAs));
   results.push(await checkPimLicence(probe, graph.claims.servicePrincipalId));
   return results;
 }

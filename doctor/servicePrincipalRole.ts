@@ -1,4 +1,5 @@
 import { ROLE, roleName } from '../core/policy/resetRoles';
+import type { ResetMode } from '../graph/permissions';
 import { result, type CheckResult } from './checks';
 
 /** A direct role assignment of the bot's service principal (`unifiedRoleAssignment`). */
@@ -45,8 +46,51 @@ const RECOMMENDED =
   'Administrator → Add assignments → the app), and Directory Readers tenant-wide (Roles & admins → Directory ' +
   'Readers → Add assignments), both as direct, active assignments.';
 
+/**
+ * Judges the service principal's direct, active role assignments against what the mode needs: an app-only
+ * reset (`RESET_AS=bot`), or none at all (`RESET_AS=agent`).
+ */
+export function assessServicePrincipalRoles(
+  assignments: readonly RoleAssignmentRow[],
+  mode: ResetMode,
+): CheckResult {
+  return mode === 'agent' ? assessForAgentMode(assignments) : assessForBotMode(assignments);
+}
+
+/** Roles that manage passwords or authentication methods: an app's own reset needs one; agent mode none. */
+const MANAGES_PASSWORDS: readonly string[] = [...APP_ONLY_PASSWORD_ROLES, ...TOO_WEAK_FOR_APP_ONLY];
+
+/**
+ * With `RESET_AS=agent` the signed-in agent's delegated token changes the password, and Entra checks the
+ * agent's own role; the bot's app-only calls (reads, revoking sessions) need its Graph permissions, not a
+ * directory role. A role that manages passwords is more than the bot needs: a warning, never blocking.
+ */
+function assessForAgentMode(assignments: readonly RoleAssignmentRow[]): CheckResult {
+  const passwordRoles = assignments.filter((a) => MANAGES_PASSWORDS.includes(a.roleDefinitionId));
+  if (passwordRoles.length > 0) {
+    return result(
+      ROLE_CHECK,
+      'warning',
+      `holds ${describe(passwordRoles)}: more than RESET_AS=agent needs. The signed-in agent's own token ` +
+        "changes the password and Entra checks the agent's role; the bot's own token only reads the directory " +
+        'and revokes sessions, with its Graph permissions. A stolen bot credential could use the role',
+      `Remove ${names(passwordRoles)} from the app (Entra admin center → Roles & admins → the role → ` +
+        'Assignments → the app → Remove), unless you plan to switch to RESET_AS=bot.',
+    );
+  }
+  return result(
+    ROLE_CHECK,
+    'ok',
+    (assignments.length > 0
+      ? `holds ${describe(assignments)}, no role that manages passwords`
+      : 'holds no directory role (direct, active)') +
+      ": enough for RESET_AS=agent, where the signed-in agent's own token changes the password and Entra " +
+      "checks the agent's role; the bot reads the directory and revokes sessions with its Graph permissions",
+  );
+}
+
 /** Judges the service principal's direct, active role assignments against what an app-only reset needs. */
-export function assessServicePrincipalRoles(assignments: readonly RoleAssignmentRow[]): CheckResult {
+function assessForBotMode(assignments: readonly RoleAssignmentRow[]): CheckResult {
   const resetRoles = assignments.filter((a) => APP_ONLY_PASSWORD_ROLES.includes(a.roleDefinitionId));
   if (resetRoles.length === 0) {
     const weak = assignments.filter((a) => TOO_WEAK_FOR_APP_ONLY.includes(a.roleDefinitionId));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CheckResult, Verdict } from '../../doctor/checks';
 import { hasBlocking } from '../../doctor/checks';
 import { runDoctor } from '../../doctor/runDoctor';
-import { REQUIRED_GRAPH_PERMISSIONS } from '../../graph/permissions';
+import { REQUIRED_GRAPH_PERMISSIONS, requiredGraphPermissions } from '../../graph/permissions';
 import { startSimulator, stateFiles, type RunningSimulator } from '../../simulator';
 
 const TENANT_ID = '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e';
@@ -22,6 +22,12 @@ const ROLE = {
 };
 const ROLE_CHECK = "Directory role of the bot's service principal";
 const PIM_CHECK = 'PIM (Entra ID P2 or Governance)';
+const OAUTH_CHECK = 'Agent sign-in (OAuth connection)';
+const PASSWORD_PROFILE = 'User-PasswordProfile.ReadWrite.All';
+const CONNECTION = 'GraphConnection';
+/** Another app registration of the tenant: not the Azure Bot's, so the token service refuses it. */
+const REPORTS_APP_ID = '5b1e7d2a-8c4f-4b6e-9a3d-2f1c0e9b8a7d';
+const REPORTS_SECRET = 'sim-reports-client-secret';
 
 /**
  * `npm run doctor` against the simulated tenant: the demo deployment passes, and each thing a real deployment
@@ -123,6 +129,166 @@ describe('npm run doctor (the preflight) against the simulated tenant', function
       assertVerdict(results, `Graph permission ${permission.name}`, 'ok');
     }
     assertNoSecret(results);
+  });
+
+  describe('RESET_AS=bot (the default) is checked as before', () => {
+    it('neither asks the token service nor checks an OAuth connection, even when one is named', async () => {
+      const results = await runDoctor(environment({ OAUTH_CONNECTION_NAME: 'NoSuchConnection' }));
+
+      assert.equal(
+        results.find((r) => r.check === OAUTH_CHECK),
+        undefined,
+        'no OAuth connection row in bot mode',
+      );
+      assertOthersOk(results);
+    });
+
+    it(`still blocks without ${PASSWORD_PROFILE} and without a role that may change passwords`, async () => {
+      await grant(requiredGraphPermissions('agent').map((p) => p.name));
+      await assignRoles([{ roleDefinitionId: ROLE.directoryReaders }]);
+
+      const results = await runDoctor(environment({ RESET_AS: 'bot' }));
+
+      assertVerdict(results, `Graph permission ${PASSWORD_PROFILE}`, 'blocking', /not granted/);
+      assertVerdict(results, ROLE_CHECK, 'blocking', /Directory Readers tenant-wide, none of which/);
+      assertOthersOk(results, `Graph permission ${PASSWORD_PROFILE}`, ROLE_CHECK);
+    });
+  });
+
+  describe('RESET_AS=agent (the signed-in agent changes the password)', () => {
+    /** The bot's settings for agent mode, against the simulated token service. */
+    const agentEnvironment = (overrides: Record<string, string | undefined> = {}) =>
+      environment({
+        RESET_AS: 'agent',
+        OAUTH_CONNECTION_NAME: CONNECTION,
+        OAuthUrl: `${simulator.url}/botframework`,
+        ...overrides,
+      });
+    /** What agent mode needs of the bot itself: its Graph permissions, and no role that manages passwords. */
+    const leastForAgentMode = async () => {
+      await grant(requiredGraphPermissions('agent').map((p) => p.name));
+      await assignRoles([{ roleDefinitionId: ROLE.directoryReaders }]);
+    };
+
+    it(`passes with the right connection, without ${PASSWORD_PROFILE} or a role that may change passwords`, async () => {
+      await leastForAgentMode();
+
+      const results = await runDoctor(agentEnvironment());
+
+      assertOthersOk(results);
+      assert.equal(hasBlocking(results), false);
+      const connection = assertVerdict(results, OAUTH_CHECK, 'ok', /knows the connection "GraphConnection"/);
+      assert.match(
+        connection.detail,
+        /delegated Microsoft Graph permission UserAuthenticationMethod\.ReadWrite\.All/,
+      );
+      assert.match(connection.detail, /openid, profile, offline_access/);
+      assertVerdict(results, `Graph permission ${PASSWORD_PROFILE}`, 'ok', /not granted, and not needed/);
+      assertVerdict(
+        results,
+        ROLE_CHECK,
+        'ok',
+        /Directory Readers tenant-wide, no role that manages passwords/,
+      );
+      assertVerdict(results, 'Configuration', 'ok', /RESET_AS=agent/);
+      assertNoSecret(results);
+    });
+
+    it('passes with no directory role at all: the bot only reads and revokes sessions, with its permissions', async () => {
+      await grant(requiredGraphPermissions('agent').map((p) => p.name));
+      await assignRoles([]);
+
+      const results = await runDoctor(agentEnvironment());
+
+      assertVerdict(results, ROLE_CHECK, 'ok', /holds no directory role/);
+      assertOthersOk(results);
+    });
+
+    it(`warns, without blocking, that ${PASSWORD_PROFILE} and User Administrator are more than agent mode needs`, async () => {
+      // The demo deployment is set up for bot mode: it holds both.
+      const results = await runDoctor(agentEnvironment());
+
+      const permission = assertVerdict(
+        results,
+        `Graph permission ${PASSWORD_PROFILE}`,
+        'warning',
+        /granted, but more than RESET_AS=agent needs/,
+      );
+      assert.match(permission.fix, /Remove User-PasswordProfile\.ReadWrite\.All/);
+      const role = assertVerdict(
+        results,
+        ROLE_CHECK,
+        'warning',
+        /User Administrator scoped to administrative unit/,
+      );
+      assert.match(role.detail, /more than RESET_AS=agent needs/);
+      assert.match(role.fix, /Remove User Administrator/);
+      assertOthersOk(results, `Graph permission ${PASSWORD_PROFILE}`, ROLE_CHECK);
+      assert.equal(hasBlocking(results), false);
+    });
+
+    it('blocks on an OAUTH_CONNECTION_NAME the Azure Bot does not have, and says how to create it', async () => {
+      await leastForAgentMode();
+
+      const results = await runDoctor(agentEnvironment({ OAUTH_CONNECTION_NAME: 'NoSuchConnection' }));
+
+      const found = assertVerdict(
+        results,
+        OAUTH_CHECK,
+        'blocking',
+        /does not know the connection "NoSuchConnection"/,
+      );
+      assert.match(found.detail, /400/);
+      assert.match(found.fix, /Add OAuth Connection Settings: name "NoSuchConnection"/);
+      assert.match(found.fix, /Azure Active Directory v2/);
+      assert.match(found.fix, new RegExp(`Token Exchange URL api://botid-${BOT_APP_ID}`));
+      assert.match(
+        found.fix,
+        /scopes "openid profile offline_access UserAuthenticationMethod\.ReadWrite\.All"/,
+      );
+      assert.match(
+        found.fix,
+        /delegated Microsoft Graph permission UserAuthenticationMethod\.ReadWrite\.All/,
+      );
+      assertOthersOk(results, OAUTH_CHECK);
+      assert.equal(hasBlocking(results), true);
+    });
+
+    it('blocks when the token service refuses the bot: another app registration than the Azure Bot’s', async () => {
+      await leastForAgentMode();
+
+      const results = await runDoctor(
+        agentEnvironment({ MicrosoftAppId: REPORTS_APP_ID, MicrosoftAppPassword: REPORTS_SECRET }),
+      );
+
+      const found = assertVerdict(
+        results,
+        OAUTH_CHECK,
+        'blocking',
+        /cannot authenticate to the token service/,
+      );
+      assert.match(found.detail, /401/);
+      assert.match(found.fix, /MicrosoftAppId is the Azure Bot's Microsoft App ID/);
+      assert.match(found.fix, /OAuthUrl/);
+      assertNoSecret(results);
+    });
+
+    it('blocks when the bot cannot get a token for the token service (wrong MicrosoftAppPassword)', async () => {
+      await leastForAgentMode();
+
+      const results = await runDoctor(agentEnvironment({ MicrosoftAppPassword: 'not-the-secret' }));
+
+      const found = assertVerdict(
+        results,
+        OAUTH_CHECK,
+        'blocking',
+        /cannot authenticate to the token service/,
+      );
+      assert.match(found.detail, /AADSTS7000215/);
+      assert.match(found.fix, /MicrosoftAppPassword/);
+      assertOthersOk(results, OAUTH_CHECK, 'Bot Framework credentials');
+      assertNoSecret(results);
+    });
   });
 
   describe('Graph sign-in', () => {
@@ -383,6 +549,22 @@ describe('npm run doctor (the preflight) against the simulated tenant', function
       assert.match(stdout, /^check\s+result\s+detail\s+fix$/m);
       assert.match(stdout, /No problem found\./);
       assert.ok(!stdout.includes(BOT_SECRET));
+    });
+
+    it('exits 1 in agent mode when the OAuth connection does not exist', async () => {
+      await grant(requiredGraphPermissions('agent').map((p) => p.name));
+      const { code, stdout } = await run(
+        environment({
+          RESET_AS: 'agent',
+          OAUTH_CONNECTION_NAME: 'NoSuchConnection',
+          OAuthUrl: `${simulator.url}/botframework`,
+        }),
+        ['--json'],
+      );
+      assert.equal(code, 1, stdout);
+      const results = JSON.parse(stdout) as CheckResult[];
+      assert.equal(row(results, OAUTH_CHECK).verdict, 'blocking');
+      assert.equal(row(results, `Graph permission ${PASSWORD_PROFILE}`).verdict, 'ok');
     });
 
     it('exits 1 on a blocking problem, and prints JSON with --json', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { result } from '../../doctor/checks';
 import { permissionsMarkdown, renderTable, summary } from '../../doctor/report';
-import { REQUIRED_GRAPH_PERMISSIONS } from '../../graph/permissions';
+import { REQUIRED_GRAPH_PERMISSIONS, requiredGraphPermissions } from '../../graph/permissions';
 
 describe('the preflight report', () => {
   it('wraps long cells into their columns, so that no line is wider than asked', () => {
@@ -41,11 +41,24 @@ describe('the preflight report', () => {
     }
   });
 
-  it('writes the README permission table from the list the preflight checks, one row each', () => {
+  it('writes the README permission table from the list the preflight checks, one row each, with its modes', () => {
     const rows = permissionsMarkdown().trimEnd().split('\n').slice(2);
     assert.deepEqual(
-      rows.map((row) => /^\| `([^`]+)` \| .+ \|$/.exec(row)?.[1]),
+      rows.map((row) => /^\| `([^`]+)` \| ([a-z, ]+) \| .+ \|$/.exec(row)?.slice(1, 3)),
+      REQUIRED_GRAPH_PERMISSIONS.map((p) => [p.name, p.neededWhen.join(', ')]),
+    );
+  });
+
+  it('needs User-PasswordProfile.ReadWrite.All only when the bot itself resets (RESET_AS=bot)', () => {
+    const names = (mode: 'bot' | 'agent') => requiredGraphPermissions(mode).map((p) => p.name);
+    assert.deepEqual(
+      names('bot'),
       REQUIRED_GRAPH_PERMISSIONS.map((p) => p.name),
     );
+    assert.deepEqual(
+      names('agent'),
+      names('bot').filter((name) => name !== 'User-PasswordProfile.ReadWrite.All'),
+    );
+    assert.match(permissionsMarkdown(), /^\| `User-PasswordProfile\.ReadWrite\.All` \| bot \| /m);
   });
 });
