@@ -178,8 +178,13 @@ export class CardActionHandler {
     };
     const budget = ClickBudget.start(this.services.clickBudgetMs);
     // Agent mode: without the requester's own token there is nothing to reset with. Asked before the claim,
-    // so the card stays usable once they have signed in.
-    const resetAsRequester = await this.requesterReset(context, budget);
+    // so the card stays usable once they have signed in; and only of the requester, so that nobody else's
+    // click sends them a sign-in card (the claim below rejects and audits such a click).
+    const clickedByRequester =
+      this.services.resetAsRequester !== undefined &&
+      (await viewPendingAction(requesterOf(context), 'reset', parsed.data.resetId, this.deps)).kind ===
+        'requester';
+    const resetAsRequester = clickedByRequester ? await this.requesterReset(context, budget) : undefined;
     if (resetAsRequester !== undefined && 'kind' in resetAsRequester) {
       return messageResponse(this.signInFirst(context, resetAsRequester));
     }

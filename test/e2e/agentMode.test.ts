@@ -310,6 +310,17 @@ describe('end to end over HTTP: resets as the signed-in agent (RESET_AS=agent)',
 
   it('a click by another signed-in agent on Alex’s card is refused and changes nothing', async () => {
     const resetId = await confirmationAfterSignIn('reset password for meganb@contoso.com');
+    // Not signed in, Kara is refused as not the requester, and is not sent a sign-in card for it.
+    const early = h.connector.calls.length;
+    const unsigned = await h.click(h.personal('', KARA), 'confirmReset', { resetId });
+    assert.match(JSON.stringify(unsigned.body), /Only the agent who asked for this reset can use this card/);
+    await h.app.idle();
+    assert.equal(
+      h.connector.calls
+        .slice(early)
+        .some((call) => call.activity?.attachments?.[0]?.contentType === OAUTH_CARD),
+      false,
+    );
     const since = h.connector.calls.length;
     await h.post(h.personal('reset password for meganb@contoso.com', KARA));
     const { link } = await signInCardAfter(since);
