@@ -6,6 +6,7 @@ import { hasBlocking } from '../../doctor/checks';
 import { runDoctor } from '../../doctor/runDoctor';
 import { REQUIRED_GRAPH_PERMISSIONS, requiredGraphPermissions } from '../../graph/permissions';
 import { startSimulator, stateFiles, type RunningSimulator } from '../../simulator';
+import { simulatorControl } from '../support/simulatorControl';
 
 const TENANT_ID = '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e';
 const BOT_APP_ID = '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7';
@@ -49,12 +50,7 @@ describe('npm run doctor (the preflight) against the simulated tenant', function
   });
 
   async function control(method: string, path: string, body?: unknown): Promise<void> {
-    const response = await fetch(`${simulator.url}/_sim/${path}`, {
-      method,
-      headers: { 'x-sim-control-key': simulator.controlKey, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    assert.ok(response.ok, `control ${method} ${path}: ${response.status}`);
+    await simulatorControl(simulator, method, `/_sim/${path}`, body);
   }
 
   const grant = (applicationPermissions: string[]) =>

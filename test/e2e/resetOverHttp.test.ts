@@ -17,6 +17,7 @@ import {
   manualRefreshOf,
   teamsDelivers,
 } from '../support/teamsActivities';
+import { simulatorControl } from '../support/simulatorControl';
 
 const TENANT_ID = '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e';
 const ALEX = { id: '29:alex', name: 'Alex Wilber', aadObjectId: 'e1a00000-0000-4000-8000-000000000001' };
@@ -67,7 +68,7 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
   beforeEach(async () => {
     connector.calls.splice(0);
     connector.clearFaults();
-    await simulatorControl('POST', '/_sim/reset');
+    await control('POST', '/_sim/reset');
   });
 
   // A reset finishes after its click is answered: let it end before the next test looks at the connector.
@@ -80,20 +81,8 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     }
   });
 
-  async function simulatorControl(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<Record<string, unknown>> {
-    const response = await fetch(`${simulator.url}${path}`, {
-      method,
-      headers: { 'x-sim-control-key': simulator.controlKey, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    assert.ok(response.ok, `${method} ${path} answered ${response.status}`);
-    const text = await response.text();
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  }
+  const control = (method: string, path: string, body?: unknown) =>
+    simulatorControl(simulator, method, path, body);
 
   /** A message from Alex, as Teams delivers it through the connector at `serviceUrl`. */
   function fromAlex(
@@ -278,7 +267,7 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
   ): Promise<{ password: string; result: Record<string, unknown> }> {
     for (const candidate of new Set(stringsOf(cardIn(call)).map((text) => text.trim()))) {
       if (candidate.length < 8 || candidate.length > 64 || /\s/.test(candidate)) continue;
-      const result = await simulatorControl('POST', '/_sim/signin', {
+      const result = await control('POST', '/_sim/signin', {
         userPrincipalName: 'meganb@contoso.com',
         password: candidate,
       });
@@ -305,7 +294,7 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
   }
 
   it('resets by name in the 1:1 chat: the delivered password signs in, demands a change, sessions are revoked', async () => {
-    const before = await simulatorControl('GET', `/_sim/users/${MEGAN_ID}/state`);
+    const before = await control('GET', `/_sim/users/${MEGAN_ID}/state`);
     const { resetId, card } = await confirmationCardFor(personal('reset password for megan'));
     assert.match(JSON.stringify(card), /meganb@contoso\.com/);
 
@@ -327,7 +316,7 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     const { password, result } = await passwordThatSignsIn(privateCall);
     assert.equal(result.passwordChangeRequired, true);
 
-    const after = await simulatorControl('GET', `/_sim/users/${MEGAN_ID}/state`);
+    const after = await control('GET', `/_sim/users/${MEGAN_ID}/state`);
     assert.equal(after.forceChangePasswordNextSignIn, true);
     assert.notEqual(after.signInSessionsValidFromDateTime, before.signInSessionsValidFromDateTime);
 
@@ -413,9 +402,9 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
   });
 
   it("reads the agent's profile from Graph once on an exact-match turn", async () => {
-    await simulatorControl('DELETE', '/_sim/calls');
+    await control('DELETE', '/_sim/calls');
     await confirmationCardFor(personal('reset meganb@contoso.com'));
-    const { value } = (await simulatorControl('GET', '/_sim/calls')) as {
+    const { value } = (await control('GET', '/_sim/calls')) as {
       value: Array<{ method: string; path: string; query: string }>;
     };
     const alex = ALEX.aadObjectId.toLowerCase();
@@ -436,14 +425,14 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
       /Global Administrator/.test(JSON.stringify(cardIn(candidate))),
     );
     assert.equal(executeActionsOf(cardIn(call)).length, 0);
-    const calls = (await simulatorControl('GET', '/_sim/calls')) as
+    const calls = (await control('GET', '/_sim/calls')) as
       { calls?: Array<{ method: string }> } | Array<{ method: string }>;
     const list = Array.isArray(calls) ? calls : (calls.calls ?? []);
     assert.ok(!list.some((entry) => entry.method === 'PATCH'), 'no password change was attempted');
   });
 
   it('answers a message in time when Graph asks it to wait longer than Teams waits for the turn', async () => {
-    await simulatorControl('POST', '/_sim/faults', {
+    await control('POST', '/_sim/faults', {
       method: 'GET',
       path: '^/v1\\.0/users$',
       kind: 'status',
@@ -460,12 +449,12 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
       /asked the bot to slow down/.test(JSON.stringify(cardIn(candidate))),
     );
     assert.match(JSON.stringify(cardIn(call)), /Wait about 1 minute/);
-    await simulatorControl('DELETE', '/_sim/faults');
+    await control('DELETE', '/_sim/faults');
   });
 
   it('maps Graph throttling after retries to guidance with the request id, and resets nothing', async () => {
     const { resetId } = await confirmationCardFor(personal('reset megan'));
-    await simulatorControl('POST', '/_sim/faults', {
+    await control('POST', '/_sim/faults', {
       method: 'PATCH',
       path: '^/v1\\.0/users/',
       kind: 'status',
@@ -477,14 +466,14 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     const text = await outcomeCard();
     assert.match(text, /was not reset/);
     assert.match(text, /[0-9a-f]{8}-[0-9a-f]{4}-/, 'the request id is shown for support');
-    const state = await simulatorControl('GET', `/_sim/users/${MEGAN_ID}/state`);
+    const state = await control('GET', `/_sim/users/${MEGAN_ID}/state`);
     assert.notEqual(state.forceChangePasswordNextSignIn, true);
-    await simulatorControl('DELETE', '/_sim/faults');
+    await control('DELETE', '/_sim/faults');
   });
 
   it('gives up on a hung Graph call and says the outcome is unknown, sending no password', async () => {
     const { resetId } = await confirmationCardFor(personal('reset megan'));
-    await simulatorControl('POST', '/_sim/faults', {
+    await control('POST', '/_sim/faults', {
       method: 'PATCH',
       path: '^/v1\\.0/users/',
       kind: 'delay',
@@ -500,7 +489,7 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
       !connector.calls.some((call) => /Temporary password/.test(JSON.stringify(call))),
       'no password sent',
     );
-    await simulatorControl('DELETE', '/_sim/faults');
+    await control('DELETE', '/_sim/faults');
   });
 
   it('refuses activities from another tenant over HTTP', async () => {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { UsernamePasswordCredential } from '@azure/identity';
-import { AgentFacingError } from '../../core/errors';
 import { generateTemporaryPassword } from '../../core/passwords/temporaryPassword';
 import { createDelegatedGraphClient } from '../../graph/graphClient';
 import { GraphDelegatedPasswordReset } from '../../graph/graphDelegatedPasswordReset';
 import type { RequestBudget } from '../../graph/requestBudget';
 import { startSimulator, type RunningSimulator } from '../../simulator';
+import { failureOf } from '../support/agentFacingFailure';
+import { simulatorControl } from '../support/simulatorControl';
 
 /**
  * The reset made as the signed-in agent, against the simulated tenant's delegated `resetPassword` over HTTPS,
@@ -33,20 +34,11 @@ describe('GraphDelegatedPasswordReset against the simulated tenant', function ()
   let simulator: RunningSimulator;
   let alexToken: () => Promise<string>;
 
-  async function control(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${simulator.url}/_sim/${path}`, {
-      method,
-      headers: { 'x-sim-control-key': simulator.controlKey, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    assert.ok(response.ok, `control ${method} ${path}: ${response.status}`);
-    return response.headers.get('content-type')?.includes('json')
-      ? ((await response.json()) as unknown)
-      : null;
-  }
+  const control = (method: string, path: string, body?: unknown) =>
+    simulatorControl(simulator, method, `/_sim/${path}`, body);
 
   async function signIn(userPrincipalName: string, password: string): Promise<SignIn> {
-    return (await control('POST', 'signin', { userPrincipalName, password })) as SignIn;
+    return simulatorControl<SignIn>(simulator, 'POST', '/_sim/signin', { userPrincipalName, password });
   }
 
   function budgetOf(ms: number): RequestBudget {
@@ -60,16 +52,6 @@ describe('GraphDelegatedPasswordReset against the simulated tenant', function ()
       token,
     );
     return new GraphDelegatedPasswordReset(client, budget, { firstDelayMs: 200 });
-  }
-
-  async function failureOf(work: Promise<unknown>): Promise<AgentFacingError> {
-    try {
-      await work;
-    } catch (error) {
-      assert.ok(error instanceof AgentFacingError, `an AgentFacingError, not ${String(error)}`);
-      return error;
-    }
-    assert.fail('expected a failure');
   }
 
   before(async () => {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import sinon from 'sinon';
-import { AgentFacingError } from '../../core/errors';
+import type { AgentFacingError } from '../../core/errors';
 import { GraphDelegatedPasswordReset } from '../../graph/graphDelegatedPasswordReset';
 import type { RequestBudget } from '../../graph/requestBudget';
 import { FakeGraphTransport, graphError, json } from './fakeGraphTransport';
+import { failureOf } from '../support/agentFacingFailure';
 
 const ALEX = 'e1a00000-0000-4000-8000-000000000001';
 const MEGAN = 'e1a00000-0000-4000-8000-000000000002';
@@ -41,16 +42,6 @@ function polls(...answers: Response[]): () => Response {
 
 function budgetOf(ms: number): RequestBudget {
   return { signal: new AbortController().signal, deadline: Date.now() + ms };
-}
-
-async function failureOf(work: Promise<unknown>): Promise<AgentFacingError> {
-  try {
-    await work;
-  } catch (error) {
-    assert.ok(error instanceof AgentFacingError, `an AgentFacingError, not ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a failure');
 }
 
 describe('GraphDelegatedPasswordReset', () => {

@@ -6,6 +6,7 @@ import { createGraphClient } from '../../graph/graphClient';
 import { generateTemporaryPassword } from '../../core/passwords/temporaryPassword';
 import { decideReset } from '../../core/policy/resetPolicy';
 import { startSimulator, type RunningSimulator } from '../../simulator';
+import { simulatorControl } from '../support/simulatorControl';
 
 /**
  * GraphDirectory and createGraphClient against the simulated tenant, over HTTPS with real tokens. Run with
@@ -30,17 +31,8 @@ describe('GraphDirectory against the simulated tenant', function () {
   let simulator: RunningSimulator;
   let sut: GraphDirectory;
 
-  async function control(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${simulator.url}/_sim/${path}`, {
-      method,
-      headers: { 'x-sim-control-key': simulator.controlKey, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    assert.ok(response.ok, `control ${method} ${path}: ${response.status}`);
-    return response.headers.get('content-type')?.includes('json')
-      ? ((await response.json()) as unknown)
-      : null;
-  }
+  const control = (method: string, path: string, body?: unknown) =>
+    simulatorControl(simulator, method, `/_sim/${path}`, body);
 
   before(async () => {
     simulator = await startSimulator({ port: 0 });

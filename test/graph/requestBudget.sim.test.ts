@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { AgentFacingError } from '../../core/errors';
 import { createGraphClient } from '../../graph/graphClient';
 import { GraphDirectory } from '../../graph/graphDirectory';
 import type { RequestBudget } from '../../graph/requestBudget';
 import { startSimulator, type RunningSimulator } from '../../simulator';
+import { failureOf } from '../support/agentFacingFailure';
+import { simulatorControl } from '../support/simulatorControl';
 
 const MEGAN = 'e1a00000-0000-4000-8000-000000000002';
 const PASSWORD = 'Budget-Test-7qX!';
@@ -19,17 +20,8 @@ describe('GraphDirectory held to a time budget', function () {
   let simulator: RunningSimulator;
   let client: ReturnType<typeof createGraphClient>;
 
-  async function control(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${simulator.url}/_sim/${path}`, {
-      method,
-      headers: { 'x-sim-control-key': simulator.controlKey, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    assert.ok(response.ok, `control ${method} ${path}: ${response.status}`);
-    return response.headers.get('content-type')?.includes('json')
-      ? ((await response.json()) as unknown)
-      : null;
-  }
+  const control = (method: string, path: string, body?: unknown) =>
+    simulatorControl(simulator, method, `/_sim/${path}`, body);
 
   async function patches(): Promise<number> {
     const { value } = (await control('GET', 'calls')) as { value: Array<{ method: string }> };
@@ -38,16 +30,6 @@ describe('GraphDirectory held to a time budget', function () {
 
   function budgetOf(ms: number): RequestBudget {
     return { signal: AbortSignal.timeout(ms), deadline: Date.now() + ms };
-  }
-
-  async function failureOf(work: Promise<unknown>): Promise<AgentFacingError> {
-    try {
-      await work;
-    } catch (error) {
-      assert.ok(error instanceof AgentFacingError, `an AgentFacingError, not ${String(error)}`);
-      return error;
-    }
-    assert.fail('expected a failure');
   }
 
   before(async () => {

@@ -4,6 +4,7 @@ import { createBotApp, type BotApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { type RunningSimulator, startSimulator } from '../../simulator';
 import { LogCapture } from './logCapture';
+import { simulatorControl } from './simulatorControl';
 import { type ConnectorCall, type LoopbackConnector, startLoopbackConnector } from './loopbackConnector';
 import { executeActionsOf } from './teamsActivities';
 
@@ -83,15 +84,8 @@ export class BotOverHttp {
     await this.simulatorControl('POST', '/_sim/reset');
   }
 
-  async simulatorControl(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-    const response = await fetch(`${this.simulator.url}${path}`, {
-      method,
-      headers: { 'x-sim-control-key': this.simulator.controlKey, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    assert.ok(response.ok, `${method} ${path} answered ${response.status}`);
-    const text = await response.text();
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  simulatorControl(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+    return simulatorControl(this.simulator, method, path, body);
   }
 
   /** Graph's password changes so far. */
