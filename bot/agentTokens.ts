@@ -1,10 +1,15 @@
 import type { TurnContext } from 'botbuilder';
+import { z } from 'zod';
 import { describeError } from './errorShape';
+import { readJwtPayload } from './jwtPayload';
 import type { Logger } from './logger';
 import type { TokenServiceClient } from './tokenService';
 
 /** Whose delegated token the token service handed over, as its claims say. */
 export type TokenOwner = 'requester' | 'someone-else' | 'unreadable';
+
+/** The claims that say whose a token is: the Entra object id and the tenant. */
+const ownerClaims = z.object({ oid: z.string(), tid: z.string() });
 
 /** The Teams user a token is kept for: the token service keys tokens by `from.id` and channel. */
 export interface TokenHolder {
@@ -55,12 +60,12 @@ export class AgentTokens {
 
   /** Whether a token just handed over (by a sign-in) belongs to the turn's sender. */
   ownerOf(token: string, aadObjectId: string | undefined): TokenOwner {
-    const claims = payloadOf(token);
-    if (claims === null || typeof claims.oid !== 'string' || typeof claims.tid !== 'string') {
-      return 'unreadable';
-    }
+    // Read, not verified: the token service got it from Entra over TLS, and Graph checks it on every call.
+    const claims = ownerClaims.safeParse(readJwtPayload(token));
+    if (!claims.success) return 'unreadable';
+    const { oid, tid } = claims.data;
     const same = (a: string, b: string | undefined) => b !== undefined && a.toLowerCase() === b.toLowerCase();
-    return same(claims.oid, aadObjectId) && same(claims.tid, this.tenantId) ? 'requester' : 'someone-else';
+    return same(oid, aadObjectId) && same(tid, this.tenantId) ? 'requester' : 'someone-else';
   }
 
   /** Forgets the holder's token at the token service. Failing that is logged, not thrown. */
@@ -73,20 +78,5 @@ export class AgentTokens {
       this.logger.warn({ error: describeError(error) }, 'could not sign the agent out at the token service');
       return false;
     }
-  }
-}
-
-/**
- * The claims of a JWT, read without checking its signature: the token service got it from Entra over TLS
- * and Graph checks it on every call; the bot only needs to know whose it is.
- */
-function payloadOf(token: string): Record<string, unknown> | null {
-  const part = token.split('.')[1];
-  if (part === undefined) return null;
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>) : null;
-  } catch {
-    return null;
   }
 }

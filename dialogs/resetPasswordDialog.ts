@@ -92,9 +92,9 @@ export class ResetPasswordDialog extends ComponentDialog {
     step: WaterfallStepContext<ResetPasswordDialogOptions>,
   ): Promise<DialogTurnResult> {
     if (!this.signIn || step.options?.requesterChecked) return step.next(true);
-    if (settingOf(step.context).conversation !== 'channel') return step.beginDialog(SIGN_IN_DIALOG);
+    const { conversation, mention } = settingOf(step.context);
+    if (conversation !== 'channel') return step.beginDialog(SIGN_IN_DIALOG);
     if (await this.signIn.isSignedIn(step.context)) return step.next(true);
-    const mention = settingOf(step.context).mention;
     const sent = await this.signIn.sendPrivately(
       step.context,
       `You're signed in. Go back to the channel and ask me again there ("${mention} reset password for …").`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readJwtPayload } from '../bot/jwtPayload';
 
 /**
  * The claims the preflight reads from an app-only access token: `oid` is the app's service principal in the
@@ -21,15 +22,7 @@ export interface AppTokenClaims {
 
 /** Decodes (does not verify) a JWT's payload; null if it is not one or lacks what the checks need. */
 export function readAppTokenClaims(token: string): AppTokenClaims | null {
-  const payload = token.split('.')[1];
-  if (payload === undefined) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  const parsed = claimsSchema.safeParse(json);
+  const parsed = claimsSchema.safeParse(readJwtPayload(token));
   if (!parsed.success) return null;
   return {
     servicePrincipalId: parsed.data.oid,

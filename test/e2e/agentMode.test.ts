@@ -29,6 +29,36 @@ function agentMode(writeback: boolean) {
   });
 }
 
+/** The OAuth card the bot posted after call number `since`, and where. */
+async function signInCardAfter(
+  h: BotOverHttp,
+  since: number,
+): Promise<{ call: ConnectorCall; link: string }> {
+  const call = await h.connector.waitFor(
+    (candidate) =>
+      h.connector.calls.indexOf(candidate) >= since &&
+      candidate.activity?.attachments?.[0]?.contentType === OAUTH_CARD,
+  );
+  const content = call.activity?.attachments?.[0]?.content as {
+    connectionName?: string;
+    buttons?: Array<{ type?: string; value?: string }>;
+  };
+  assert.equal(content.connectionName, CONNECTION);
+  assert.equal(content.buttons?.[0]?.type, 'signin');
+  return { call, link: content.buttons?.[0]?.value ?? '' };
+}
+
+/** Teams, after the sign-in window closed: `signin/verifyState` with the code, in the card's conversation. */
+function verifyState(h: BotOverHttp, where: Partial<Activity>, code: string) {
+  return h.post({
+    ...where,
+    type: 'invoke',
+    name: 'signin/verifyState',
+    text: undefined,
+    value: { state: code },
+  });
+}
+
 describe('end to end over HTTP: resets as the signed-in agent (RESET_AS=agent)', function () {
   this.timeout(60_000);
   let h: BotOverHttp;
@@ -46,34 +76,6 @@ describe('end to end over HTTP: resets as the signed-in agent (RESET_AS=agent)',
   });
 
   // --- what Teams and the agent do ------------------------------------------------------------------------
-
-  /** The OAuth card the bot posted after call number `since`, and where. */
-  async function signInCardAfter(since: number): Promise<{ call: ConnectorCall; link: string }> {
-    const call = await h.connector.waitFor(
-      (candidate) =>
-        h.connector.calls.indexOf(candidate) >= since &&
-        candidate.activity?.attachments?.[0]?.contentType === OAUTH_CARD,
-    );
-    const content = call.activity?.attachments?.[0]?.content as {
-      connectionName?: string;
-      buttons?: Array<{ type?: string; value?: string }>;
-      tokenExchangeResource?: { uri?: string };
-    };
-    assert.equal(content.connectionName, CONNECTION);
-    assert.equal(content.buttons?.[0]?.type, 'signin');
-    return { call, link: content.buttons?.[0]?.value ?? '' };
-  }
-
-  /** Teams, after the sign-in window closed: `signin/verifyState` with the code, in the card's conversation. */
-  function verifyState(where: Partial<Activity>, code: string) {
-    return h.post({
-      ...where,
-      type: 'invoke',
-      name: 'signin/verifyState',
-      text: undefined,
-      value: { state: code },
-    });
-  }
 
   /** A message in a group chat, with the bot @mentioned. */
   function inGroupChat(text: string, from: Partial<Activity['from']> = ALEX): Partial<Activity> {
@@ -114,11 +116,11 @@ describe('end to end over HTTP: resets as the signed-in agent (RESET_AS=agent)',
   async function confirmationAfterSignIn(request: string, login = 'alexw@contoso.com'): Promise<string> {
     const since = h.connector.calls.length;
     assert.equal((await h.post(h.personal(request))).status, 200);
-    const { link } = await signInCardAfter(since);
+    const { link } = await signInCardAfter(h, since);
     const code = await signInWithLink(link, login);
     assert.ok(code, 'the sign-in page shows a code');
     const afterSignIn = h.connector.calls.length;
-    assert.equal((await verifyState(h.personal(''), code)).status, 200);
+    assert.equal((await verifyState(h, h.personal(''), code)).status, 200);
     return resetIdOn(await adaptiveCardAfter(afterSignIn));
   }
 
@@ -184,7 +186,7 @@ describe('end to end over HTTP: resets as the signed-in agent (RESET_AS=agent)',
   it('Teams single sign-on: a signin/tokenExchange invoke signs Alex in without the card', async () => {
     const since = h.connector.calls.length;
     await h.post(h.personal('reset password for meganb@contoso.com'));
-    await signInCardAfter(since);
+    await signInCardAfter(h, since);
     const sso = await h.simulatorControl('POST', '/_sim/teams-sso-token', {
       userPrincipalName: 'alexw@contoso.com',
     });
@@ -206,7 +208,7 @@ describe('end to end over HTTP: resets as the signed-in agent (RESET_AS=agent)',
   it('answers a token exchange it cannot complete with 412, so that Teams shows the sign-in button', async () => {
     const since = h.connector.calls.length;
     await h.post(h.personal('reset password for meganb@contoso.com'));
-    await signInCardAfter(since);
+    await signInCardAfter(h, since);
     const exchange = await h.post({
       ...h.personal(''),
       type: 'invoke',
@@ -220,7 +222,7 @@ describe('end to end over HTTP: resets as the signed-in agent (RESET_AS=agent)',
   it('a declined sign-in changes nothing and says so when Alex moves on', async () => {
     const since = h.connector.calls.length;
     await h.post(h.personal('reset password for meganb@contoso.com'));
-    const { link } = await signInCardAfter(since);
+    const { link } = await signInCardAfter(h, since);
     assert.equal(await signInWithLink(link, 'alexw@contoso.com', 'cancel'), null);
     const after = h.connector.calls.length;
     await h.post(h.personal('what now?'));
@@ -236,25 +238,25 @@ describe('end to end over HTTP: resets as the signed-in agent (RESET_AS=agent)',
   it('group chat: a sign-in by someone else on Alex’s card is refused and signed out', async () => {
     const since = h.connector.calls.length;
     await h.post(inGroupChat('reset password for meganb@contoso.com'));
-    const { link } = await signInCardAfter(since);
+    const { link } = await signInCardAfter(h, since);
     // Isaiah, who sees the card in the group chat, follows the link and signs in as himself.
     const code = await signInWithLink(link, 'isaiahl@contoso.com');
     assert.ok(code);
     const after = h.connector.calls.length;
-    await verifyState(inGroupChat(''), code);
+    await verifyState(h, inGroupChat(''), code);
     const reply = await h.connector.waitFor((call) => h.connector.calls.indexOf(call) >= after);
     assert.match(String(reply.activity?.text), /not for the work account you use in Teams/);
     // Signed out: the next request asks Alex to sign in again.
     const again = h.connector.calls.length;
     await h.post(inGroupChat('reset password for meganb@contoso.com'));
-    await signInCardAfter(again);
+    await signInCardAfter(h, again);
     assert.deepEqual(await passwordWrites(), []);
   });
 
   it('channel: sends the sign-in to Alex’s 1:1 chat, never to the channel, and the request works once signed in', async () => {
     const since = h.connector.calls.length;
     await h.post(h.inChannel('reset password for meganb@contoso.com'));
-    const { call, link } = await signInCardAfter(since);
+    const { call, link } = await signInCardAfter(h, since);
     assert.doesNotMatch(call.conversationId, /^19:/, 'the sign-in card is not in the channel');
     const told = await h.connector.waitFor(
       (candidate) =>
@@ -277,7 +279,7 @@ describe('end to end over HTTP: resets as the signed-in agent (RESET_AS=agent)',
       },
     };
     const afterSignIn = h.connector.calls.length;
-    await verifyState(inPrivate, code);
+    await verifyState(h, inPrivate, code);
     const signedIn = await h.connector.waitFor(
       (candidate) => h.connector.calls.indexOf(candidate) >= afterSignIn,
     );
@@ -297,12 +299,12 @@ describe('end to end over HTTP: resets as the signed-in agent (RESET_AS=agent)',
     const click = await h.click(h.personal(''), 'confirmReset', { resetId });
     assert.equal(click.status, 200);
     assert.match(JSON.stringify(click.body), /not signed in \(or your sign-in has expired\)/);
-    const { link } = await signInCardAfter(since);
+    const { link } = await signInCardAfter(h, since);
     assert.deepEqual(await passwordWrites(), []);
 
     const code = await signInWithLink(link, 'alexw@contoso.com');
     assert.ok(code);
-    await verifyState(h.personal(''), code);
+    await verifyState(h, h.personal(''), code);
     await h.click(h.personal(''), 'confirmReset', { resetId });
     assert.match(await h.outcomeCard(), /Password reset/i);
     assert.equal((await passwordWrites()).length, 1);
@@ -323,10 +325,10 @@ describe('end to end over HTTP: resets as the signed-in agent (RESET_AS=agent)',
     );
     const since = h.connector.calls.length;
     await h.post(h.personal('reset password for meganb@contoso.com', KARA));
-    const { link } = await signInCardAfter(since);
+    const { link } = await signInCardAfter(h, since);
     const code = await signInWithLink(link, 'karat@contoso.com');
     assert.ok(code);
-    await verifyState(h.personal('', KARA), code);
+    await verifyState(h, h.personal('', KARA), code);
     const click = await h.click(h.personal('', KARA), 'confirmReset', { resetId });
     assert.match(JSON.stringify(click.body), /Only the agent who asked for this reset can use this card/);
     assert.deepEqual(await passwordWrites(), []);
@@ -356,11 +358,11 @@ describe('end to end over HTTP: resets as the signed-in agent (RESET_AS=agent)',
     async function resetAs(agent: typeof KARA, login: string, request: string): Promise<string> {
       const since = h.connector.calls.length;
       await h.post(h.personal(request, agent));
-      const { link } = await signInCardAfter(since);
+      const { link } = await signInCardAfter(h, since);
       const code = await signInWithLink(link, login);
       assert.ok(code);
       const afterSignIn = h.connector.calls.length;
-      await verifyState(h.personal('', agent), code);
+      await verifyState(h, h.personal('', agent), code);
       const resetId = resetIdOn(await adaptiveCardAfter(afterSignIn));
       await h.click(h.personal('', agent), 'confirmReset', { resetId });
       return h.outcomeCard();
@@ -457,28 +459,11 @@ describe('end to end over HTTP: synced users when writeback is off, and in bot m
       await h.simulatorControl('PUT', '/_sim/password-writeback', { enabled: false });
       const since = h.connector.calls.length;
       await h.post(h.personal('reset password for pradeepg@contoso.com'));
-      const { link } = await (async () => {
-        const call = await h.connector.waitFor(
-          (candidate) =>
-            h.connector.calls.indexOf(candidate) >= since &&
-            candidate.activity?.attachments?.[0]?.contentType === OAUTH_CARD,
-        );
-        return {
-          link: String(
-            (call.activity?.attachments?.[0]?.content as { buttons: Array<{ value: string }> }).buttons[0]
-              ?.value,
-          ),
-        };
-      })();
+      const { link } = await signInCardAfter(h, since);
       const code = await signInWithLink(link, 'alexw@contoso.com');
       const after = h.connector.calls.length;
-      await h.post({
-        ...h.personal(''),
-        type: 'invoke',
-        name: 'signin/verifyState',
-        text: undefined,
-        value: { state: code },
-      });
+      assert.ok(code);
+      await verifyState(h, h.personal(''), code);
       const card = JSON.stringify(
         cardIn(
           await h.connector.waitFor(

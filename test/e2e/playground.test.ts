@@ -49,6 +49,15 @@ const SCREENSHOT = join(REPO_ROOT, 'docs/playground-reset.png');
 /** Graph's fixed id of the password authentication method (`…/authentication/methods/{id}/resetPassword`). */
 const PASSWORD_METHOD_ID = '28c10230-6103-485e-b985-444c60001490';
 
+/** Both blocks need headless Chromium; without it they are skipped, and say why. */
+function skipWithoutChromium(context: Mocha.Context): void {
+  if (chromiumAvailable()) return;
+  console.warn(
+    `  SKIPPED: the end-to-end test needs Chromium at ${CHROMIUM_PATH} (apt-get install chromium).`,
+  );
+  context.skip();
+}
+
 describe('the demo in the Agents Playground (headless Chromium), resetting as the bot', function () {
   this.timeout(120_000);
 
@@ -57,12 +66,7 @@ describe('the demo in the Agents Playground (headless Chromium), resetting as th
   let ui: PlaygroundPage;
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      console.warn(
-        `  SKIPPED: the end-to-end test needs Chromium at ${CHROMIUM_PATH} (apt-get install chromium).`,
-      );
-      this.skip();
-    }
+    skipWithoutChromium(this);
     demo = new Demo();
     ({ endpoint, ui } = await demo.start('bot'));
   });
@@ -145,12 +149,7 @@ describe('the demo in the Agents Playground (headless Chromium), resetting as th
   let ui: PlaygroundPage;
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      console.warn(
-        `  SKIPPED: the end-to-end test needs Chromium at ${CHROMIUM_PATH} (apt-get install chromium).`,
-      );
-      this.skip();
-    }
+    skipWithoutChromium(this);
     demo = new Demo();
     // botCommand's default: RESET_AS=agent against the simulated Bot Framework token service.
     ({ endpoint, ui } = await demo.start('agent'));

@@ -3,6 +3,7 @@ import { ClientSecretCredential } from '@azure/identity';
 import { ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
 import jwt from 'jsonwebtoken';
 import { generateKeyPairSync } from 'node:crypto';
+import { getWithoutRedirect as get, signInThroughEntra } from '../support/entraBrowser';
 import { demo, SimulatorHarness, userId } from './harness';
 
 type UserTokenClient = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['createUserTokenClient']>>;
@@ -70,49 +71,6 @@ function userTokenClientFor(h: SimulatorHarness): Promise<UserTokenClient> {
     getClaimValue: (type: string) => claims.find((c) => c.type === type)?.value ?? null,
   } as unknown as ClaimsIdentityLike;
   return auth.createUserTokenClient(identity);
-}
-
-/** A browser without cookies that follows nothing on its own. */
-async function get(url: string): Promise<Response> {
-  return fetch(url, { redirect: 'manual' });
-}
-
-async function postForm(url: string, fields: Record<string, string>): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-  });
-}
-
-/** The hidden fields of the sign-in page's form. */
-function hiddenFields(html: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    fields[m[1] ?? ''] = (m[2] ?? '').replace(/&amp;/g, '&').replace(/&quot;/g, '"');
-  }
-  return fields;
-}
-
-/** Follows a sign-in link to Entra's page, signs in, and returns Entra's redirect. */
-async function signInThroughEntra(
-  signInLink: string,
-  login: string,
-  password: string = demo.initialPassword,
-): Promise<Response> {
-  const toEntra = await get(signInLink);
-  assert.equal(toEntra.status, 302);
-  const authorizeUrl = toEntra.headers.get('location') ?? '';
-  const page = await get(authorizeUrl);
-  assert.equal(page.status, 200);
-  const html = await page.text();
-  return postForm(authorizeUrl.split('?')[0] ?? '', {
-    ...hiddenFields(html),
-    login,
-    passwd: password,
-    action: 'signin',
-  });
 }
 
 describe('simulator: Bot Framework token service', () => {
