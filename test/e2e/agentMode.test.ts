@@ -175,6 +175,8 @@ describe('end to end over HTTP: resets as the signed-in agent (RESET_AS=agent)',
       if (signsIn) assert.equal(call.conversationId, PERSONAL_CHAT, 'the password went to the 1:1 chat');
     }
     assert.ok(signsIn, 'a delivered password signs Megan in');
+    assert.equal(h.logs.text.includes(signsIn), false, 'the password is in no log line');
+    assert.equal(JSON.stringify(click.body).includes(signsIn), false, 'nor in the click’s HTTP answer');
     const audit = h.logs.lines
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .find((line) => line.action === 'reset-succeeded');
