@@ -268,7 +268,9 @@ describe('createDelegatedGraphClient', () => {
       fetchStub.callsFake(
         (_input, init) =>
           new Promise((_resolve, reject) => {
-            init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+            init?.signal?.addEventListener('abort', () =>
+              reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+            );
           }),
       );
       const budget = { signal: AbortSignal.timeout(200), deadline: Date.now() + 200 };
