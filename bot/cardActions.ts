@@ -318,10 +318,16 @@ export class CardActionHandler {
 
   private logOutcome(outcome: CompletedReset): void {
     if (outcome.kind === 'failed') this.logFailure(outcome.error, 'reset failed');
-    if (outcome.kind === 'done' && outcome.sessions === 'failed') {
+    if (outcome.kind === 'done' && (outcome.sessions === 'failed' || outcome.sessions === 'unknown')) {
       this.logger.warn(
-        { kind: outcome.sessionsError?.kind, graphRequestId: outcome.sessionsError?.requestId },
-        'password reset, but signing the user out of their sessions failed',
+        {
+          kind: outcome.sessionsError?.kind,
+          graphRequestId: outcome.sessionsError?.requestId,
+          sessions: outcome.sessions,
+        },
+        outcome.sessions === 'failed'
+          ? 'password reset, but signing the user out of their sessions failed'
+          : 'password reset, but whether the user was signed out of their sessions is unknown',
       );
     }
   }

@@ -212,6 +212,7 @@ export function resetOutcomeCard(outcome: Exclude<ResetOutcome, Rejected>): Adap
         targetUserPrincipalName: outcome.pending.targetUserPrincipalName,
         completedAt: outcome.completedAt,
         sessions: outcome.sessions,
+        sessionsRequestId: outcome.sessionsError?.requestId,
         passwordDelivery: outcome.passwordDelivery,
         requireMfa: outcome.requireMfa,
       });

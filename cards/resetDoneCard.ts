@@ -19,7 +19,7 @@ export function buildResetDoneCard(input: ResetDoneInput): AdaptiveCardJson {
     completedAt: cardDateTime(input.completedAt) ?? 'an unrecorded date',
     notes: [
       deliveryNote(input.passwordDelivery, requesterName),
-      sessionsNote(input.sessions),
+      sessionsNote(input.sessions, input.sessionsRequestId),
       signInNote(input.requireMfa),
     ],
   });
@@ -37,7 +37,10 @@ function deliveryNote(delivery: ResetDoneInput['passwordDelivery'], requesterNam
   );
 }
 
-function sessionsNote(sessions: ResetDoneInput['sessions']): OutcomeNote {
+function sessionsNote(sessions: ResetDoneInput['sessions'], requestId?: string): OutcomeNote {
+  const supportId = requestId?.trim()
+    ? ` Request id for support: ${cardText(requestId, TextLimits.requestId)}.`
+    : '';
   switch (sessions) {
     case 'revoked':
       // Graph: "there might be a small delay of a few minutes before tokens are revoked" (revokeSignInSessions).
@@ -50,7 +53,14 @@ function sessionsNote(sessions: ResetDoneInput['sessions']): OutcomeNote {
     case 'failed':
       return problem(
         'Signing the user out of their sessions failed. Revoke the sessions in the Microsoft Entra admin center ' +
-          '(Users > the user > Revoke sessions).',
+          `(Users > the user > Revoke sessions).${supportId}`,
+      );
+    case 'unknown':
+      // Sent, but no answer came back (a timeout, a dropped connection, a 5xx): Graph may have applied it.
+      return problem(
+        'I could not confirm whether the user was signed out of their sessions: Microsoft Graph did not answer ' +
+          'in time, so they may or may not have been signed out. Revoke the sessions in the Microsoft Entra ' +
+          `admin center (Users > the user > Revoke sessions); revoking again does no harm.${supportId}`,
       );
   }
 }

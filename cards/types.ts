@@ -76,6 +76,8 @@ export interface ResetDoneInput {
   /** ISO 8601. */
   completedAt: string;
   sessions: SessionsOutcome;
+  /** Graph's request-id of a revoke that failed or got no answer, for support. */
+  sessionsRequestId?: string;
   passwordDelivery: PasswordDeliveryOutcome;
   requireMfa: boolean;
 }

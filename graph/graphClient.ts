@@ -5,6 +5,7 @@ import type { AuthenticationProvider } from '@microsoft/microsoft-graph-client';
 import { createAppCredential, parseHttpsUrl, type AppCredentialConfig } from './appCredential';
 import { PUBLIC_CLOUD_GRAPH } from './clouds';
 import { DelegatedTokenProvider, type AccessTokenSource } from './delegatedToken';
+import { RequestBudgetGuard } from './budgetGuard';
 import { RequestTimeoutHandler } from './requestTimeout';
 
 /** Where Microsoft Graph is, whoever calls it: the bot with its own identity, or an agent with theirs. */
@@ -82,11 +83,19 @@ export function graphTokenScope(config: Pick<GraphConnectionConfig, 'graphBaseUr
   return `${resource}/.default`;
 }
 
-/** The SDK's default chain (auth, retry, redirect, telemetry, HTTP) with a deadline just before the HTTP call. */
+/**
+ * The SDK's default chain (auth, retry, redirect, telemetry, HTTP) with a deadline just before the HTTP call,
+ * and a guard in front that holds the whole request, token included, to its budget.
+ */
 function withRequestTimeout(chain: Middleware[], timeoutMs: number): Middleware[] {
   const last = chain.length - 1;
   if (!(chain[last] instanceof HTTPMessageHandler)) {
     throw new Error('Graph client: unexpected default middleware chain');
   }
-  return [...chain.slice(0, last), new RequestTimeoutHandler(timeoutMs), chain[last]];
+  return [
+    new RequestBudgetGuard(),
+    ...chain.slice(0, last),
+    new RequestTimeoutHandler(timeoutMs),
+    chain[last],
+  ];
 }

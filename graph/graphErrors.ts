@@ -1,5 +1,6 @@
 import { AgentFacingError } from '../core/errors';
 import { AGENT_TOKEN_UNAVAILABLE } from './delegatedToken';
+import { GRAPH_REQUEST_NOT_SENT } from './requestTimeout';
 
 /**
  * The parts of the Graph SDK's `GraphError` this mapping reads. Matched by shape rather than `instanceof` so a
@@ -384,15 +385,23 @@ function isGraphErrorLike(error: unknown): error is GraphErrorLike {
 }
 
 /**
- * Whether a failed write may still have been applied: true when no HTTP answer came back (a dropped
- * connection, a timeout) or Graph answered 5xx, false when Graph answered 4xx or the bot never got a token.
+ * Whether a failed write may still have been applied: the one rule for every write (the password change,
+ * revoking sessions). True when the request was sent and no answer came back (a dropped connection, a
+ * timeout) or Graph answered 5xx; false when Graph answered 4xx, or the request never left the bot (no token,
+ * the connection could not be opened, or the time was up before it was sent: `requestTimeout.ts`).
  */
 export function mayHaveBeenApplied(error: unknown): boolean {
   if (error instanceof AgentFacingError) return error.outcomeUnknown;
   if (error instanceof Error && SIGN_IN_FAILURES.has(error.name)) return false;
+  if (error instanceof Error && error.name === GRAPH_REQUEST_NOT_SENT) return false;
   if (isAgentTokenUnavailable(error)) return false;
   if (isGraphErrorLike(error)) {
-    if (error.statusCode === -1) return !(typeof error.code === 'string' && SIGN_IN_FAILURES.has(error.code));
+    if (error.statusCode === -1) {
+      return !(
+        typeof error.code === 'string' &&
+        (SIGN_IN_FAILURES.has(error.code) || error.code === GRAPH_REQUEST_NOT_SENT)
+      );
+    }
     return error.statusCode >= 500;
   }
   return true;

@@ -2,12 +2,45 @@ import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { budgetOf } from './requestBudget';
 
 /**
+ * The name of the error a Graph call fails with when its request never left the bot: the connection could not
+ * be opened (refused, no such host, TLS refused), or the time was up before it was sent. Such a request cannot
+ * have been applied; `graphErrors.ts` reads the name (the SDK keeps it as the `GraphError`'s `code`).
+ */
+export const GRAPH_REQUEST_NOT_SENT = 'GraphRequestNotSent';
+
+/**
+ * Failures of `fetch` (undici) that happen before any byte of the request is written: DNS, connect, TLS. A
+ * reset or closed connection, or a timeout, may come after the request was sent, so they are not here.
+ */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** Requests that reached the HTTP handler at least once (retries included): from then on, they may be applied. */
+const handedToHttp = new WeakSet<Context>();
+
+/** Whether the request was given to the HTTP handler, so that Graph may have received it. */
+export function mayHaveBeenSent(context: Context): boolean {
+  return handedToHttp.has(context);
+}
+
+/**
  * Gives every attempt of a Graph request its own deadline. Without one, a connection that hangs would keep
  * the requester's card spinning until Teams gives up, with no word on whether the password changed. Sits after
  * the SDK's retry handler, so each retry gets a fresh deadline; an expired one surfaces as a failure
- * without HTTP status, which the bot reports as "Graph unreachable" (and, for the reset itself, "outcome
- * unknown"). A request that carries a budget (`requestBudget.ts`) also stops when the budget runs out, and
- * no attempt outlives it.
+ * without HTTP status, which the bot reports as "Graph unreachable" (and, for a write, "outcome unknown"). A
+ * request that carries a budget (`requestBudget.ts`) also stops when the budget runs out, and no attempt
+ * outlives it. A request that could not be sent at all fails as {@link GRAPH_REQUEST_NOT_SENT}.
  */
 export class RequestTimeoutHandler implements Middleware {
   private next: Middleware | undefined;
@@ -20,14 +53,32 @@ export class RequestTimeoutHandler implements Middleware {
     if (!budget) {
       context.options = { ...context.options, signal: AbortSignal.timeout(this.timeoutMs) };
     } else {
+      if (budget.signal.aborted || Date.now() >= budget.deadline) throw notSent('the time was up');
       const left = Math.max(0, budget.deadline - Date.now());
       const attempt = AbortSignal.timeout(Math.min(this.timeoutMs, left));
       context.options = { ...context.options, signal: AbortSignal.any([budget.signal, attempt]) };
     }
-    await this.next.execute(context);
+    handedToHttp.add(context);
+    try {
+      await this.next.execute(context);
+    } catch (error) {
+      throw neverSent(error) ? notSent('the connection could not be opened', error) : error;
+    }
   }
 
   setNext(next: Middleware): void {
     this.next = next;
   }
+}
+
+/** A failure before the request was written: `fetch`'s "fetch failed" with a DNS, connect or TLS cause. */
+function neverSent(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === 'string' && NOT_SENT_CODES.has(cause.code);
+}
+
+export function notSent(why: string, cause?: unknown): Error {
+  const error = new Error(`The Graph request was not sent: ${why}.`, cause === undefined ? {} : { cause });
+  error.name = GRAPH_REQUEST_NOT_SENT;
+  return error;
 }

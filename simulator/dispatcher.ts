@@ -37,11 +37,14 @@ export function createDispatcher(
     }
     const isGraph = first === 'v1.0' || first === 'beta';
     // Inside a batch only status faults apply: there is no connection of its own to delay or drop.
-    const fault = context.faults.take(
+    const taken = context.faults.take(
       request.method,
       request.rawPath,
       request.viaBatch ? ['status'] : ['status', 'delay', 'drop'],
     );
+    // A fault on the answer acts once the request has been served; any other, instead of (or before) serving.
+    const fault = taken?.applyFirst ? undefined : taken;
+    const onAnswer = taken?.applyFirst ? taken : undefined;
     if (fault?.kind === 'delay') await sleep(fault.delayMs ?? 0);
     if (isGraph && !request.viaBatch && context.latencyMs > 0) await sleep(context.latencyMs);
 
@@ -76,6 +79,9 @@ export function createDispatcher(
     }
     record(context, request, caller, response.status);
     if (isGraph && response.json !== undefined) response.headers['Content-Type'] = graphContentType;
+    if (onAnswer?.kind === 'delay') await sleep(onAnswer.delayMs ?? 0);
+    if (onAnswer?.kind === 'drop') return { response, dropConnection: true };
+    if (onAnswer?.kind === 'status') response = faultResponse(request, onAnswer);
     return { response: withRequestIds(response, request), dropConnection: false };
   };
   return dispatch;

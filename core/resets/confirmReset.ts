@@ -3,14 +3,8 @@ import { generateTemporaryPassword } from '../passwords/temporaryPassword';
 import { decideReset } from '../policy/resetPolicy';
 import { loadRequesterProfile, loadTargetProfile } from '../profiles';
 import type { PendingReset } from '../pendingActions';
-import type {
-  CompletedReset,
-  Requester,
-  ResetClaim,
-  ResetDependencies,
-  ResetOptions,
-  SessionsOutcome,
-} from './outcomes';
+import type { CompletedReset, Requester, ResetClaim, ResetDependencies, ResetOptions } from './outcomes';
+import { revokeSessions } from './afterReset';
 import { unreachableRefusal } from './privateChat';
 import { attempt, outOfTime, rejected } from './steps';
 
@@ -109,9 +103,10 @@ export async function completeReset(
   }
 
   // From here on the password has changed: nothing may stop it from reaching the requester.
-  const revoke = options.revokeSessions ? await revokeSessions(pending.targetId, deps) : undefined;
-  const sessions: SessionsOutcome = revoke === undefined ? 'not-requested' : revoke.ok ? 'revoked' : 'failed';
-  const sessionsError = revoke?.ok === false ? revoke.error : undefined;
+  const { sessions, failure: sessionsFailure } = options.revokeSessions
+    ? await revokeSessions(pending.targetId, deps.directory)
+    : { sessions: 'not-requested' as const, failure: undefined };
+  const sessionsError = sessionsFailure?.error;
   const passwordDelivery = await requester.privateChat.sendTemporaryPassword(
     temporaryPassword,
     pending,
@@ -121,11 +116,8 @@ export async function completeReset(
     ...audit,
     action: 'reset-succeeded',
     sessions,
-    ...(sessions === 'failed' && {
-      sessionsFailure: {
-        reason: sessionsError?.kind ?? 'unexpected',
-        graphRequestId: sessionsError?.requestId,
-      },
+    ...(sessionsFailure && {
+      sessionsFailure: { reason: sessionsFailure.reason, graphRequestId: sessionsError?.requestId },
     }),
     passwordDelivery,
     requireMfa,
@@ -164,17 +156,4 @@ function signInRequired(): AgentFacingError {
     'Your sign-in has expired, so I could not reset the password as you. Nothing was changed.',
     'Sign in again when I ask you to, then start the reset again.',
   );
-}
-
-/** Any failure counts as "not signed out"; `error` says why when the directory said. */
-async function revokeSessions(
-  userId: string,
-  deps: ResetDependencies,
-): Promise<{ ok: true } | { ok: false; error?: AgentFacingError }> {
-  try {
-    await deps.directory.revokeSignInSessions(userId);
-    return { ok: true };
-  } catch (error) {
-    return { ok: false, error: error instanceof AgentFacingError ? error : undefined };
-  }
 }

@@ -92,7 +92,7 @@ export type ResetOutcome =
       pending: PendingReset;
       completedAt: string;
       sessions: SessionsOutcome;
-      /** Why signing the user out failed, when it did. */
+      /** Why signing the user out failed or may not have happened (`failed`, `unknown`), when Graph said. */
       sessionsError?: AgentFacingError;
       passwordDelivery: PasswordDeliveryOutcome;
       requireMfa: boolean;

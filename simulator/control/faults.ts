@@ -15,6 +15,12 @@ export const faultSchema = z
     retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
     delayMs: z.number().int().min(0).max(120_000).optional(),
     count: z.number().int().min(1).max(100_000),
+    /**
+     * The request is served first (a write is applied, and logged with the status it was served with), then
+     * its answer is held (`delay`), lost (`drop`) or replaced (`status`): "applied, but the caller never
+     * heard". Without it, `drop` and `status` answer instead of serving, and `delay` holds the request first.
+     */
+    applyFirst: z.boolean().optional(),
   })
   .strict()
   .refine((f) => f.kind !== 'status' || f.status !== undefined, { message: 'kind "status" needs "status"' })

@@ -418,7 +418,9 @@ describe('card actions', () => {
     await click('confirmReset', { resetId });
     assert.equal(directory.passwordChanges.length, 1);
     assert.equal(sent().length, 1);
-    assert.equal(audit.find((event) => event.action === 'reset-succeeded')?.sessions, 'failed');
+    // A 500 may hide a revoke that Graph applied: neither "failed" nor "revoked".
+    assert.equal(audit.find((event) => event.action === 'reset-succeeded')?.sessions, 'unknown');
+    assert.match(JSON.stringify(outcomeCard()), /may or may not have been signed out/);
   });
 
   it('reports a failed private delivery on the outcome card without the password', async () => {

@@ -388,6 +388,10 @@ describe('buildResetDoneCard', () => {
   const sessionLines: [ResetDoneInput['sessions'], RegExp][] = [
     ['revoked', /out of all sessions was requested; it takes effect within a few minutes/],
     ['not-requested', /sessions were left signed in/],
+    [
+      'unknown',
+      /may or may not have been signed out.*Revoke the sessions in the Microsoft Entra admin center/,
+    ],
   ];
   for (const [sessions, expected] of sessionLines) {
     it(`reports sessions "${sessions}"`, () => {

@@ -231,6 +231,72 @@ describe('createDelegatedGraphClient', () => {
     sinon.assert.notCalled(log);
   });
 
+  describe('a write that got no answer is "outcome unknown"; one never sent is not', () => {
+    const WRITE = {
+      action: 'sign the user out',
+      access: 'write',
+      permission: 'User.RevokeSessions.All',
+    } as const;
+    const fetchFailed = (code: string) => new TypeError('fetch failed', { cause: { code } });
+
+    async function failureOf(send: Promise<unknown>): Promise<AgentFacingError> {
+      const caught: unknown = await send.then(
+        () => assert.fail('expected the request to fail'),
+        (error: unknown) => error,
+      );
+      return toAgentFacingError(caught, WRITE);
+    }
+
+    const client = (accessToken: () => Promise<string> = () => Promise.resolve(AGENT_TOKEN)) =>
+      createDelegatedGraphClient(ENDPOINT, accessToken);
+
+    for (const [what, code, unknown] of [
+      ['the connection was refused', 'ECONNREFUSED', false],
+      ['the host name did not resolve', 'ENOTFOUND', false],
+      ['the connection closed after the request was sent', 'UND_ERR_SOCKET', true],
+      ['the connection was reset', 'ECONNRESET', true],
+    ] as const) {
+      it(`${what}: outcomeUnknown ${unknown}`, async () => {
+        fetchStub.rejects(fetchFailed(code));
+        const error = await failureOf(client().api('/users/x/revokeSignInSessions').post(undefined));
+        assert.equal(error.kind, 'GraphUnavailable');
+        assert.equal(error.outcomeUnknown, unknown);
+      });
+    }
+
+    it('the attempt timed out after the request was sent: outcomeUnknown', async () => {
+      fetchStub.callsFake(
+        (_input, init) =>
+          new Promise((_resolve, reject) => {
+            init?.signal?.addEventListener('abort', () =>
+              reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+            );
+          }),
+      );
+      const budget = { signal: AbortSignal.timeout(200), deadline: Date.now() + 200 };
+      const error = await failureOf(
+        client()
+          .api('/users/x/revokeSignInSessions')
+          .middlewareOptions(budgetOptions(budget))
+          .post(undefined),
+      );
+      assert.equal(error.outcomeUnknown, true);
+    });
+
+    it('the token did not come before the budget ran out: nothing sent, outcome known', async () => {
+      const budget = { signal: AbortSignal.timeout(200), deadline: Date.now() + 200 };
+      const never = () => new Promise<string>(() => undefined);
+      const error = await failureOf(
+        client(never)
+          .api('/users/x/revokeSignInSessions')
+          .middlewareOptions(budgetOptions(budget))
+          .post(undefined),
+      );
+      assert.equal(error.outcomeUnknown, false);
+      sinon.assert.notCalled(fetchStub);
+    });
+  });
+
   it('refuses an http endpoint', () => {
     assert.throws(
       () =>

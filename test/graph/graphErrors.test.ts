@@ -212,6 +212,7 @@ describe('mayHaveBeenApplied', () => {
   const cases: Array<[string, unknown, boolean]> = [
     ['a dropped connection (fetch TypeError)', new TypeError('fetch failed'), true],
     ['a Graph error without HTTP answer', graphError(-1, 'TypeError'), true],
+    ['a request never sent (refused connection, no time left)', graphError(-1, 'GraphRequestNotSent'), false],
     ['a 500', graphError(500, 'Service_InternalServerError'), true],
     ['a 503 after the retries', graphError(503, 'serviceNotAvailable'), true],
     ['a 400 password policy refusal', graphError(400, 'Request_BadRequest'), false],

@@ -77,6 +77,69 @@ describe('simulator: faults, latency, inspection and control', () => {
     await assert.rejects(bot.api('/users').middlewareOptions(noRetry).get());
   });
 
+  /** When Megan's sessions were last revoked, as the tenant holds it. */
+  const sessionsValidFrom = async (): Promise<unknown> =>
+    ((await h.control('GET', `users/${userId('02')}/state`)).json as Record<string, unknown>)
+      .signInSessionsValidFromDateTime;
+  const revokeMegan = () =>
+    bot
+      .api(`/users/${userId('02')}/revokeSignInSessions`)
+      .middlewareOptions(noRetry)
+      .post(undefined);
+
+  it('drops a write without applying it', async () => {
+    const before = await sessionsValidFrom();
+    await fault({ method: 'POST', path: '/revokeSignInSessions$', kind: 'drop', count: 1 });
+    await assert.rejects(revokeMegan());
+    assert.equal(await sessionsValidFrom(), before);
+  });
+
+  it('with applyFirst, applies a write and then drops its answer', async () => {
+    const before = await sessionsValidFrom();
+    await fault({ method: 'POST', path: '/revokeSignInSessions$', kind: 'drop', count: 1, applyFirst: true });
+    await assert.rejects(revokeMegan());
+    assert.notEqual(await sessionsValidFrom(), before);
+  });
+
+  it('with applyFirst, applies a write and then answers with the fault status', async () => {
+    const before = await sessionsValidFrom();
+    await fault({
+      method: 'POST',
+      path: '/revokeSignInSessions$',
+      kind: 'status',
+      status: 500,
+      count: 1,
+      applyFirst: true,
+    });
+    assert.equal((await graphFailure(revokeMegan())).statusCode, 500);
+    assert.notEqual(await sessionsValidFrom(), before);
+  });
+
+  it('with applyFirst, applies a write before holding its answer; without, after', async () => {
+    await bot.api('/domains').get(); // token acquired outside the measurement
+    for (const applyFirst of [true, false]) {
+      await h.reset();
+      const before = await sessionsValidFrom();
+      await fault({
+        method: 'POST',
+        path: '/revokeSignInSessions$',
+        kind: 'delay',
+        delayMs: 600,
+        count: 1,
+        applyFirst,
+      });
+      const answered = revokeMegan();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(
+        (await sessionsValidFrom()) !== before,
+        applyFirst,
+        `applied while held (applyFirst: ${applyFirst})`,
+      );
+      await answered;
+      assert.notEqual(await sessionsValidFrom(), before);
+    }
+  });
+
   it('delays a chosen call, and adds a fixed latency to every Graph call', async () => {
     await bot.api('/domains').get(); // token acquired outside the measurement
     await fault({ path: '^/v1.0/domains$', kind: 'delay', delayMs: 300, count: 1 });

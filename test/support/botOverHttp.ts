@@ -42,6 +42,8 @@ export class BotOverHttp {
     readonly storage: MemoryStorage,
     readonly app: BotApp,
     readonly botUrl: string,
+    /** A second instance shares the simulator and connector of the first, which closes them. */
+    private readonly ownsServices = true,
   ) {}
 
   /**
@@ -53,8 +55,26 @@ export class BotOverHttp {
   ): Promise<BotOverHttp> {
     const simulator = await startSimulator({ port: 0 });
     const connector = await startLoopbackConnector();
-    const logs = new LogCapture();
     const storage = new MemoryStorage();
+    const { logs, app, botUrl } = await BotOverHttp.startApp(simulator, storage, environment);
+    return new BotOverHttp(simulator, connector, logs, storage, app, botUrl);
+  }
+
+  /**
+   * Another instance of the bot over the same tenant, connector and storage, with its own Graph client and so
+   * an empty token cache: as after a restart, or on a second instance behind a load balancer.
+   */
+  async secondInstance(environment: Record<string, string> = {}): Promise<BotOverHttp> {
+    const { logs, app, botUrl } = await BotOverHttp.startApp(this.simulator, this.storage, environment);
+    return new BotOverHttp(this.simulator, this.connector, logs, this.storage, app, botUrl, false);
+  }
+
+  private static async startApp(
+    simulator: RunningSimulator,
+    storage: MemoryStorage,
+    environment: Record<string, string> | ((simulator: RunningSimulator) => Record<string, string>),
+  ): Promise<{ logs: LogCapture; app: BotApp; botUrl: string }> {
+    const logs = new LogCapture();
     const config = loadConfig({
       AZURE_TENANT_ID: TENANT_ID,
       AZURE_CLIENT_ID: '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7',
@@ -67,11 +87,12 @@ export class BotOverHttp {
     });
     const app = createBotApp(config, { logDestination: logs, storage });
     const botUrl = await app.listen(0);
-    return new BotOverHttp(simulator, connector, logs, storage, app, botUrl);
+    return { logs, app, botUrl };
   }
 
   async close(): Promise<void> {
     await this.app.close();
+    if (!this.ownsServices) return;
     await this.connector.close();
     await this.simulator.close();
   }

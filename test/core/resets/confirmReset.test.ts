@@ -134,18 +134,43 @@ const ROWS: Row[] = [
     },
   },
   {
-    name: 'still delivers the password when signing out fails, and audits why with the request id',
+    name: 'still delivers the password when signing out got a 5xx, and says (and audits) it may not have happened',
     setUp: ({ directory }) =>
       (directory.failures.revokeSignInSessions = graphFailure(500, 'Service_InternalServerError', 'req-rv')),
     expected: 'done',
     resets: true,
     check: (outcome, world) => {
       assert.ok(outcome.kind === 'done');
-      assert.equal(outcome.sessions, 'failed');
+      assert.equal(outcome.sessions, 'unknown');
       assert.equal(outcome.sessionsError?.requestId, 'req-rv');
       assert.equal(outcome.passwordDelivery, 'delivered');
       const success = world.audit.find((event) => event.action === 'reset-succeeded');
+      assert.equal(success?.sessions, 'unknown');
       assert.deepEqual(success?.sessionsFailure, { reason: 'GraphUnavailable', graphRequestId: 'req-rv' });
+    },
+  },
+  {
+    name: 'says signing out is unknown, not failed, when its connection drops after the request was sent',
+    setUp: ({ directory }) => (directory.failures.revokeSignInSessions = new TypeError('fetch failed')),
+    expected: 'done',
+    resets: true,
+    check: (outcome, world) => {
+      assert.equal(outcome.kind === 'done' && outcome.sessions, 'unknown');
+      assert.equal(world.audit.find((event) => event.action === 'reset-succeeded')?.sessions, 'unknown');
+    },
+  },
+  {
+    name: 'says signing out failed when Graph refused it, and audits why with the request id',
+    setUp: ({ directory }) =>
+      (directory.failures.revokeSignInSessions = graphFailure(403, 'Authorization_RequestDenied', 'req-rv')),
+    expected: 'done',
+    resets: true,
+    check: (outcome, world) => {
+      assert.ok(outcome.kind === 'done');
+      assert.equal(outcome.sessions, 'failed');
+      assert.equal(outcome.passwordDelivery, 'delivered');
+      const success = world.audit.find((event) => event.action === 'reset-succeeded');
+      assert.deepEqual(success?.sessionsFailure, { reason: 'NotAllowed', graphRequestId: 'req-rv' });
     },
   },
   {
