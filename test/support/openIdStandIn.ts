@@ -104,15 +104,18 @@ export class OpenIdStandIn {
     this.requests.push(path);
     if (this.mode === 'no-answer') return;
     if (this.mode === 'server-error') {
-      res.writeHead(500).end();
+      res.statusCode = 500;
+      res.end();
       return;
     }
     const document = this.documentAt(path);
     if (document === undefined) {
-      res.writeHead(404).end();
+      res.statusCode = 404;
+      res.end();
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(document));
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(document));
   }
 
   private documentAt(path: string): unknown {
