@@ -1,4 +1,4 @@
-import type { Activity, TurnContext } from 'botbuilder';
+import type { Activity, ActivityHandler } from 'botbuilder';
 import type { Request, Response } from 'restify';
 import type { InboundCloudAdapter } from './adapter';
 import {
@@ -16,14 +16,12 @@ import type { Logger } from './logger';
  */
 export const AUTHENTICATION_BUDGET_MS = 5_000;
 
-type Logic = (context: TurnContext) => Promise<void>;
-
 /**
  * The `/api/messages` handler. The token is checked first, apart from the turn: a refusal is answered 401 or
  * 403, keys that cannot be fetched 503, with an empty body and one log line naming the reason, and neither the
- * middleware nor `logic` ever runs for it. A failure after that (a bug) is 500, with an empty body too.
+ * middleware nor the bot ever runs for it. A failure after that (a bug) is 500, with an empty body too.
  */
-export function inboundActivities(adapter: InboundCloudAdapter, logic: Logic, logger: Logger) {
+export function inboundActivities(adapter: InboundCloudAdapter, bot: ActivityHandler, logger: Logger) {
   return async (req: Request, res: Response): Promise<void> => {
     const activity = activityIn(req.body);
     if (activity === undefined) {
@@ -44,7 +42,7 @@ export function inboundActivities(adapter: InboundCloudAdapter, logic: Logic, lo
     }
 
     try {
-      const invokeResponse = await adapter.runTurn(authentication, activity, logic);
+      const invokeResponse = await adapter.runTurn(authentication, activity, (context) => bot.run(context));
       answer(res, invokeResponse?.status ?? 200, invokeResponse?.body);
     } catch (error) {
       // The adapter's onTurnError has already handled what the turn threw; this is what it could not.

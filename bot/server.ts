@@ -15,10 +15,7 @@ export function createHttpServer(
   // Bot Framework activities are small; a cap keeps a hostile caller from making us parse megabytes.
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
 
-  server.post(
-    '/api/messages',
-    inboundActivities(adapter, (context) => bot.run(context), logger),
-  );
+  server.post('/api/messages', inboundActivities(adapter, bot, logger));
   // Local clients such as the Agents Playground probe the endpoint with HEAD before they connect.
   server.head('/api/messages', (_req, res, next) => {
     res.send(200);
