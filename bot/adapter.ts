@@ -96,9 +96,11 @@ export function createAdapter(config: BotConfig, logger: Logger): InboundCloudAd
 function onlyChannelTokens(auth: BotAuthenticationConfig): AuthenticationConfiguration {
   return {
     requiredEndorsements: [],
-    validateClaims: async (claims: Claim[]) => {
+    validateClaims: (claims: Claim[]) => {
       const issuer = claims.find((claim) => claim.type === 'iss')?.value;
-      if (issuer !== auth.cloud.toBotFromChannelTokenIssuer) throw new NotAChannelToken();
+      return issuer === auth.cloud.toBotFromChannelTokenIssuer
+        ? Promise.resolve()
+        : Promise.reject(new NotAChannelToken());
     },
   };
 }

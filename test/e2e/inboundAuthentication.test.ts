@@ -140,7 +140,8 @@ const REFUSALS: Refusal[] = [
     reason: 'serviceurl-mismatch',
     forged: false,
     token: (s, url) => {
-      const { serviceurl: _dropped, ...claims } = s.channelClaims(BOT_APP_ID, url);
+      const claims = s.channelClaims(BOT_APP_ID, url);
+      delete claims.serviceurl;
       return s.sign(claims);
     },
   },

@@ -53,10 +53,10 @@ export class OpenIdStandIn {
   ) {}
 
   static async start(): Promise<OpenIdStandIn> {
-    let standIn: OpenIdStandIn | undefined;
-    const server = createServer((req, res) => standIn?.answer(req, res));
+    const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    standIn = new OpenIdStandIn(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const standIn = new OpenIdStandIn(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => standIn.answer(req, res));
     const sockets = standIn.sockets;
     server.on('connection', (socket) => {
       sockets.add(socket);
