@@ -1,3 +1,5 @@
+import { CallerIdConstants } from 'botbuilder';
+import { AuthenticationConstants, GovernmentConstants } from 'botframework-connector';
 import { z } from 'zod';
 import { isGuid } from '../core/directoryIds';
 import { PUBLIC_CLOUD_AUTHORITY, PUBLIC_CLOUD_GRAPH } from '../graph/clouds';
@@ -44,6 +46,35 @@ export interface BotAuthenticationConfig {
   appType: 'SingleTenant' | 'UserAssignedMSI';
   /** `MicrosoftAppTenantId`. */
   appTenantId: string;
+  /** Which Bot Framework cloud the bot talks to, and how it checks the channel's tokens. */
+  cloud: BotFrameworkCloudConfig;
+}
+
+/**
+ * The settings botbuilder's `ConfigurationBotFrameworkAuthentication` reads, under its own names. Each one not
+ * set takes the value of the cloud `ChannelService` names (empty: public; `https://botframework.azure.us`: US
+ * Government), so a deployment sets only what differs. Any other `ChannelService` (a cloud botbuilder has no
+ * constants for) needs the seven URL settings and `CallerId` spelled out.
+ */
+export interface BotFrameworkCloudConfig {
+  /** `ChannelService` (empty for the public cloud). */
+  channelService: string;
+  /** `ValidateAuthority` (default true). */
+  validateAuthority: boolean;
+  /** `ToChannelFromBotLoginUrl`: where the bot gets tokens for its replies. */
+  toChannelFromBotLoginUrl: string;
+  /** `ToChannelFromBotOAuthScope`: the audience of those tokens. */
+  toChannelFromBotOAuthScope: string;
+  /** `ToBotFromChannelTokenIssuer`: the `iss` every inbound channel token must carry. */
+  toBotFromChannelTokenIssuer: string;
+  /** `ToBotFromChannelOpenIdMetadataUrl`: the OpenID document naming the channel's signing keys. */
+  toBotFromChannelOpenIdMetadataUrl: string;
+  /** `ToBotFromEmulatorOpenIdMetadataUrl`: the same for Emulator (Entra) tokens, which the bot refuses anyway. */
+  toBotFromEmulatorOpenIdMetadataUrl: string;
+  /** `OAuthUrl`: the Bot Framework token service (agent sign-in). */
+  oAuthUrl: string;
+  /** `CallerId`: set on every authenticated activity. */
+  callerId: string;
 }
 
 export type ResetAs = 'bot' | 'agent';
@@ -61,6 +92,42 @@ export interface AgentSignInConfig {
 }
 
 export const PUBLIC_TOKEN_SERVICE = 'https://token.botframework.com';
+
+/** The URL-valued settings among botbuilder's, in its order; a custom `ChannelService` needs all of them. */
+const CLOUD_URL_SETTINGS = [
+  'ToChannelFromBotLoginUrl',
+  'ToChannelFromBotOAuthScope',
+  'ToBotFromChannelTokenIssuer',
+  'ToBotFromChannelOpenIdMetadataUrl',
+  'ToBotFromEmulatorOpenIdMetadataUrl',
+  'OAuthUrl',
+] as const;
+type CloudUrlSetting = (typeof CLOUD_URL_SETTINGS)[number];
+type CloudDefaults = Record<CloudUrlSetting | 'CallerId', string>;
+
+/**
+ * botbuilder's own constants for the two clouds `ChannelService` can name (what `BotFrameworkAuthenticationFactory`
+ * uses when nothing else is set), except `OAuthUrl` for the public cloud: the token service Learn names
+ * (token.botframework.com, "OAuth URL support in Azure AI Bot Service"), which this bot has always used.
+ */
+const PUBLIC_CLOUD: CloudDefaults = {
+  ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+  ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+  ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+  ToBotFromChannelOpenIdMetadataUrl: AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+  ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+  OAuthUrl: PUBLIC_TOKEN_SERVICE,
+  CallerId: CallerIdConstants.PublicAzureChannel,
+};
+const US_GOVERNMENT_CLOUD: CloudDefaults = {
+  ToChannelFromBotLoginUrl: GovernmentConstants.ToChannelFromBotLoginUrl,
+  ToChannelFromBotOAuthScope: GovernmentConstants.ToChannelFromBotOAuthScope,
+  ToBotFromChannelTokenIssuer: GovernmentConstants.ToBotFromChannelTokenIssuer,
+  ToBotFromChannelOpenIdMetadataUrl: GovernmentConstants.ToBotFromChannelOpenIdMetadataUrl,
+  ToBotFromEmulatorOpenIdMetadataUrl: GovernmentConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+  OAuthUrl: GovernmentConstants.OAuthUrl,
+  CallerId: CallerIdConstants.USGovChannel,
+};
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -87,6 +154,25 @@ const httpsUrl = (name: string) =>
     .url(`${name} must be a URL`)
     .refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', `${name} must use https`)
     .transform((value) => value.replace(/\/+$/, ''));
+
+/**
+ * An absolute URL for a Bot Framework setting: https, or plain http to a loopback host only. The exception is
+ * for tests, which point the bot at a local OpenID/JWKS stand-in; nothing off this machine can be reached over
+ * http, so a token's keys are never fetched where someone on the network could swap them. The value is kept as
+ * written: the issuer is compared with the token's `iss` character for character.
+ */
+const botFrameworkUrl = (name: string) =>
+  z
+    .string()
+    .url(`${name} must be an absolute URL`)
+    .refine((value) => URL.canParse(value) && isHttpsOrLoopbackHttp(new URL(value)), {
+      message: `${name} must use https (http only to localhost, 127.0.0.1 or [::1])`,
+    });
+
+function isHttpsOrLoopbackHttp(url: URL): boolean {
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
 
 const flag = (name: string) =>
   z
@@ -152,7 +238,25 @@ const environmentSchema = z
         .default('bot'),
     ),
     OAUTH_CONNECTION_NAME: optionalText,
-    OAuthUrl: optionalText.pipe(httpsUrl('OAuthUrl').optional().default(PUBLIC_TOKEN_SERVICE)),
+    // botbuilder's names (ConfigurationBotFrameworkAuthenticationOptions); see BotFrameworkCloudConfig.
+    ChannelService: optionalText.pipe(botFrameworkUrl('ChannelService').optional()),
+    ValidateAuthority: optionalText.pipe(flag('ValidateAuthority').optional().default('true')),
+    ToChannelFromBotLoginUrl: optionalText.pipe(botFrameworkUrl('ToChannelFromBotLoginUrl').optional()),
+    ToChannelFromBotOAuthScope: optionalText.pipe(botFrameworkUrl('ToChannelFromBotOAuthScope').optional()),
+    ToBotFromChannelTokenIssuer: optionalText.pipe(botFrameworkUrl('ToBotFromChannelTokenIssuer').optional()),
+    ToBotFromChannelOpenIdMetadataUrl: optionalText.pipe(
+      botFrameworkUrl('ToBotFromChannelOpenIdMetadataUrl').optional(),
+    ),
+    ToBotFromEmulatorOpenIdMetadataUrl: optionalText.pipe(
+      botFrameworkUrl('ToBotFromEmulatorOpenIdMetadataUrl').optional(),
+    ),
+    // Trailing slashes go: botbuilder appends `/api/...` to it (Learn writes the GCC High value with one).
+    OAuthUrl: optionalText.pipe(
+      botFrameworkUrl('OAuthUrl')
+        .transform((value) => value.replace(/\/+$/, ''))
+        .optional(),
+    ),
+    CallerId: optionalText,
     NODE_ENV: optionalText,
     LOG_LEVEL: optionalText.pipe(
       z
@@ -195,6 +299,16 @@ const environmentSchema = z
       ) {
         problem(
           'MicrosoftAppTenantId and AZURE_TENANT_ID must name the same tenant: the bot serves only its own',
+        );
+      }
+    }
+
+    if (cloudDefaultsFor(env.ChannelService) === undefined) {
+      const missing = [...CLOUD_URL_SETTINGS, 'CallerId' as const].filter((name) => env[name] === undefined);
+      if (missing.length > 0) {
+        problem(
+          `ChannelService names neither the public cloud (empty) nor US Government (${GovernmentConstants.ChannelService}): ` +
+            `set ${missing.join(', ')} too (botbuilder has no defaults for another cloud)`,
         );
       }
     }
@@ -252,6 +366,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): BotConfig {
             // Both are guaranteed by the refinement above whenever an app id is set.
             appType: env.MicrosoftAppType ?? 'SingleTenant',
             appTenantId: env.MicrosoftAppTenantId ?? env.AZURE_TENANT_ID,
+            cloud: botFrameworkCloud(env),
           },
     tenantId: env.AZURE_TENANT_ID.toLowerCase(),
     graph: {
@@ -269,12 +384,35 @@ export function loadConfig(environment: NodeJS.ProcessEnv): BotConfig {
       env.RESET_AS === 'agent'
         ? {
             connectionName: env.OAUTH_CONNECTION_NAME ?? '',
-            tokenServiceUrl: env.OAuthUrl,
+            tokenServiceUrl: botFrameworkCloud(env).oAuthUrl,
             credential: tokenServiceCredential(env),
           }
         : null,
     logLevel: env.LOG_LEVEL,
     clickBudgetMs: env.CLICK_BUDGET_SECONDS * 1000,
+  };
+}
+
+function cloudDefaultsFor(channelService: string | undefined): CloudDefaults | undefined {
+  if (channelService === undefined) return PUBLIC_CLOUD;
+  return channelService === GovernmentConstants.ChannelService ? US_GOVERNMENT_CLOUD : undefined;
+}
+
+/** Each setting as given, else the value of the cloud `ChannelService` names (checked above for other clouds). */
+function botFrameworkCloud(env: z.infer<typeof environmentSchema>): BotFrameworkCloudConfig {
+  const defaults = cloudDefaultsFor(env.ChannelService) ?? PUBLIC_CLOUD;
+  return {
+    channelService: env.ChannelService ?? '',
+    validateAuthority: env.ValidateAuthority,
+    toChannelFromBotLoginUrl: env.ToChannelFromBotLoginUrl ?? defaults.ToChannelFromBotLoginUrl,
+    toChannelFromBotOAuthScope: env.ToChannelFromBotOAuthScope ?? defaults.ToChannelFromBotOAuthScope,
+    toBotFromChannelTokenIssuer: env.ToBotFromChannelTokenIssuer ?? defaults.ToBotFromChannelTokenIssuer,
+    toBotFromChannelOpenIdMetadataUrl:
+      env.ToBotFromChannelOpenIdMetadataUrl ?? defaults.ToBotFromChannelOpenIdMetadataUrl,
+    toBotFromEmulatorOpenIdMetadataUrl:
+      env.ToBotFromEmulatorOpenIdMetadataUrl ?? defaults.ToBotFromEmulatorOpenIdMetadataUrl,
+    oAuthUrl: env.OAuthUrl ?? defaults.OAuthUrl,
+    callerId: env.CallerId ?? defaults.CallerId,
   };
 }
 

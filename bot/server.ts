@@ -1,11 +1,13 @@
-import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { ActivityHandler } from 'botbuilder';
 import restify from 'restify';
+import type { InboundCloudAdapter } from './adapter';
 import { describeError } from './errorShape';
+import { inboundActivities } from './inboundActivities';
 import type { Logger } from './logger';
 
 /** The HTTP front door: Bot Framework activities on /api/messages and a health probe. */
 export function createHttpServer(
-  adapter: CloudAdapter,
+  adapter: InboundCloudAdapter,
   bot: ActivityHandler,
   logger: Logger,
 ): restify.Server {
@@ -13,9 +15,7 @@ export function createHttpServer(
   // Bot Framework activities are small; a cap keeps a hostile caller from making us parse megabytes.
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
 
-  server.post('/api/messages', async (req, res) => {
-    await adapter.process(req, res, (context) => bot.run(context));
-  });
+  server.post('/api/messages', inboundActivities(adapter, bot, logger));
   // Local clients such as the Agents Playground probe the endpoint with HEAD before they connect.
   server.head('/api/messages', (_req, res, next) => {
     res.send(200);

@@ -4,6 +4,20 @@ import { ConfigError, loadConfig } from '../../bot/config';
 const TENANT = '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e';
 const APP = '11111111-2222-4333-8444-555555555555';
 
+/** botbuilder's public-cloud constants (AuthenticationConstants), with Learn's token service. */
+const PUBLIC_CLOUD = {
+  channelService: '',
+  validateAuthority: true,
+  toChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+  toChannelFromBotOAuthScope: 'https://api.botframework.com',
+  toBotFromChannelTokenIssuer: 'https://api.botframework.com',
+  toBotFromChannelOpenIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+  toBotFromEmulatorOpenIdMetadataUrl:
+    'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+  oAuthUrl: 'https://token.botframework.com',
+  callerId: 'urn:botframework:azure',
+};
+
 /** A complete production environment; each test breaks one thing. */
 function productionEnvironment(): NodeJS.ProcessEnv {
   return {
@@ -36,6 +50,7 @@ describe('loadConfig', () => {
       appPassword: 'bot-framework-secret',
       appType: 'SingleTenant',
       appTenantId: TENANT,
+      cloud: PUBLIC_CLOUD,
     });
     assert.equal(config.tenantId, TENANT);
     assert.equal(config.graph.authorityHost, 'https://login.microsoftonline.com');
@@ -280,6 +295,138 @@ describe('loadConfig', () => {
         }).join(),
         /OAuthUrl must use https/,
       );
+    });
+  });
+
+  describe("Bot Framework cloud settings (botbuilder's names)", () => {
+    const cloudOf = (env: NodeJS.ProcessEnv) =>
+      loadConfig({ ...productionEnvironment(), ...env }).botAuthentication?.cloud;
+
+    it('takes US Government values from ChannelService alone (botbuilder GovernmentConstants)', () => {
+      assert.deepEqual(cloudOf({ ChannelService: 'https://botframework.azure.us' }), {
+        channelService: 'https://botframework.azure.us',
+        validateAuthority: true,
+        toChannelFromBotLoginUrl: 'https://login.microsoftonline.us/MicrosoftServices.onmicrosoft.us',
+        toChannelFromBotOAuthScope: 'https://api.botframework.us',
+        toBotFromChannelTokenIssuer: 'https://api.botframework.us',
+        toBotFromChannelOpenIdMetadataUrl:
+          'https://login.botframework.azure.us/v1/.well-known/openidconfiguration',
+        toBotFromEmulatorOpenIdMetadataUrl:
+          'https://login.microsoftonline.us/cab8a31a-1906-4287-a0d8-4eef66b95f6e/v2.0/.well-known/openid-configuration',
+        oAuthUrl: 'https://api.botframework.azure.us',
+        callerId: 'urn:botframework:azureusgov',
+      });
+    });
+
+    it("overrides one value over the cloud's defaults, as written (GCC High's token service)", () => {
+      const cloud = cloudOf({
+        ChannelService: 'https://botframework.azure.us',
+        OAuthUrl: 'https://tokengcch.botframework.azure.us/',
+        ValidateAuthority: 'false',
+        CallerId: 'urn:botframework:custom',
+      });
+      assert.equal(cloud?.oAuthUrl, 'https://tokengcch.botframework.azure.us');
+      assert.equal(cloud?.toBotFromChannelTokenIssuer, 'https://api.botframework.us');
+      assert.equal(cloud?.validateAuthority, false);
+      assert.equal(cloud?.callerId, 'urn:botframework:custom');
+    });
+
+    it('uses one OAuthUrl for the adapter and for agent sign-in', () => {
+      const config = loadConfig({
+        ...productionEnvironment(),
+        RESET_AS: 'agent',
+        OAUTH_CONNECTION_NAME: 'c',
+        OAuthUrl: 'https://europe.token.botframework.com',
+      });
+      assert.equal(config.botAuthentication?.cloud.oAuthUrl, 'https://europe.token.botframework.com');
+      assert.equal(config.agentSignIn?.tokenServiceUrl, 'https://europe.token.botframework.com');
+    });
+
+    it('allows plain http to a loopback host only (a local OpenID stand-in)', () => {
+      assert.equal(
+        cloudOf({
+          ToBotFromChannelOpenIdMetadataUrl: 'http://127.0.0.1:4999/v1/.well-known/openidconfiguration',
+        })?.toBotFromChannelOpenIdMetadataUrl,
+        'http://127.0.0.1:4999/v1/.well-known/openidconfiguration',
+      );
+      assert.ok(cloudOf({ ToBotFromChannelOpenIdMetadataUrl: 'http://localhost:4999/keys' }));
+      assert.ok(cloudOf({ ToBotFromChannelOpenIdMetadataUrl: 'http://[::1]:4999/keys' }));
+    });
+
+    const refusals: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
+      [
+        'plain http to another host',
+        {
+          ToBotFromChannelOpenIdMetadataUrl:
+            'http://login.botframework.example/v1/.well-known/openidconfiguration',
+        },
+        /ToBotFromChannelOpenIdMetadataUrl must use https \(http only to localhost, 127\.0\.0\.1 or \[::1\]\)/,
+      ],
+      [
+        'a relative URL',
+        { ToChannelFromBotLoginUrl: '/botframework.com' },
+        /ToChannelFromBotLoginUrl must be an absolute URL/,
+      ],
+      [
+        'an issuer that is not a URL',
+        { ToBotFromChannelTokenIssuer: 'botframework' },
+        /ToBotFromChannelTokenIssuer must be an absolute URL/,
+      ],
+      [
+        'another scheme',
+        { ToChannelFromBotOAuthScope: 'ftp://api.botframework.com' },
+        /ToChannelFromBotOAuthScope must use https/,
+      ],
+      [
+        'a non-https Emulator document',
+        { ToBotFromEmulatorOpenIdMetadataUrl: 'http://10.0.0.1/x' },
+        /ToBotFromEmulatorOpenIdMetadataUrl must use https/,
+      ],
+      [
+        'a non-https ChannelService',
+        { ChannelService: 'http://botframework.azure.us' },
+        /ChannelService must use https/,
+      ],
+      [
+        'ValidateAuthority other than true/false',
+        { ValidateAuthority: 'yes' },
+        /ValidateAuthority must be "true" or "false"/,
+      ],
+    ];
+    for (const [name, env, message] of refusals) {
+      it(`refuses ${name}`, () => {
+        assert.match(problemsOf({ ...productionEnvironment(), ...env }).join('\n'), message);
+      });
+    }
+
+    it('needs every value for a cloud botbuilder has no constants for (21Vianet), naming the missing ones', () => {
+      const problems = problemsOf({
+        ...productionEnvironment(),
+        ChannelService: 'https://botframework.azure.cn',
+        ToBotFromChannelTokenIssuer: 'https://api.botframework.azure.cn',
+      });
+      assert.deepEqual(problems.length, 1);
+      assert.match(
+        problems[0] ?? '',
+        /set ToChannelFromBotLoginUrl, ToChannelFromBotOAuthScope, ToBotFromChannelOpenIdMetadataUrl, ToBotFromEmulatorOpenIdMetadataUrl, OAuthUrl, CallerId too/,
+      );
+    });
+
+    it("accepts 21Vianet's values from Learn, every one given", () => {
+      const cloud = cloudOf({
+        ChannelService: 'https://botframework.azure.cn',
+        OAuthUrl: 'https://token.botframework.azure.cn/',
+        ToChannelFromBotLoginUrl: `https://login.partner.microsoftonline.cn/${TENANT}`,
+        ToChannelFromBotOAuthScope: 'https://api.botframework.azure.cn',
+        ToBotFromChannelTokenIssuer: 'https://api.botframework.azure.cn',
+        ToBotFromChannelOpenIdMetadataUrl:
+          'https://login.botframework.azure.cn/v1/.well-known/openidconfiguration',
+        ToBotFromEmulatorOpenIdMetadataUrl:
+          'https://login.partner.microsoftonline.cn/a55a4d5b-9241-49b1-b4ff-befa8db00269/v2.0/.well-known/openid-configuration',
+        CallerId: 'urn:botframework:azurecn',
+      });
+      assert.equal(cloud?.toBotFromChannelTokenIssuer, 'https://api.botframework.azure.cn');
+      assert.equal(cloud?.oAuthUrl, 'https://token.botframework.azure.cn');
     });
   });
 });
