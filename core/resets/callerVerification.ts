@@ -115,8 +115,9 @@ export function isTicketReference(value: string): value is string {
 }
 
 /**
- * One submitted value, trimmed. Teams leaves out an input nobody touched and sends "" for one emptied again:
- * both are "not given" (null), which only a required detail refuses. Anything but a string is invalid.
+ * One submitted value, trimmed. The reference renderer (adaptivecards 3.0.6, `isSet()`) leaves out an empty
+ * input; whether every Teams client does is not documented, so "" counts the same: "not given" (null), which
+ * only a required detail refuses. Anything but a string is invalid.
  */
 function readDetail<T extends string>(
   requirement: Exclude<DetailRequirement, 'off'>,

@@ -31,6 +31,7 @@ export async function claimReset(
     detailsProblem(pending.shown, submitted),
   );
   if (!claim.claimed) return rejected(claim.reason, requester, deps.audit);
+  // The same check the claim just passed, on the same record: it holds, and gives the details to record.
   const checked = checkResetDetails(claim.action.shown, submitted);
   return { kind: 'claimed', pending: claim.action, details: checked.ok ? checked.details : {} };
 }
