@@ -391,6 +391,24 @@ describe('buildConfirmResetCard', () => {
       assert.ok(!pattern.test('[x](https://evil.example)') && !pattern.test('T'.repeat(65)));
     });
 
+    it('asks for them in agent mode too, which has no MFA toggle', () => {
+      const asAgent = buildConfirmResetCard({
+        ...confirmInput(),
+        mfaOption: false,
+        callerVerification: 'required',
+        ticketReference: 'required',
+      });
+      assert.deepEqual(
+        elementsOfType(asAgent, 'Input.Toggle').map(({ id }) => id),
+        ['revokeSessions'],
+      );
+      assert.deepEqual(
+        inputsOf(asAgent).map(({ id }) => id),
+        ['callerVerification', 'ticketReference'],
+      );
+      assert.deepEqual(validateCard(asAgent), []);
+    });
+
     it('lets Cancel through without the inputs, and Reset password only with them', () => {
       const built = buildConfirmResetCard({ ...confirmInput(), callerVerification: 'required' });
       const [reset, cancel] = actionsIn(built);
