@@ -57,6 +57,7 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
     pendingActions: new PendingActions(new KeyValuePendingActionStore(storage)),
     settings: { passwordWritebackEnabled: config.passwordWritebackEnabled, resetAs: config.resetAs },
     audit: new LoggerAuditLog(logger),
+    verification: config.verification,
   };
 
   const adapter = createAdapter(config, logger);

@@ -54,7 +54,14 @@ const pendingId = z.string().refine(isPendingActionId, 'not one of our ids');
 const toggle = z.enum(['true', 'false']).optional();
 
 const selectUserData = z.object({ selectionId: pendingId, userId: z.string().refine(isGuid) });
-const confirmResetData = z.object({ resetId: pendingId, revokeSessions: toggle, requireMfa: toggle });
+// How the caller was verified and the ticket are checked by the use case against what the card asked for.
+const confirmResetData = z.object({
+  resetId: pendingId,
+  revokeSessions: toggle,
+  requireMfa: toggle,
+  callerVerification: z.unknown().optional(),
+  ticketReference: z.unknown().optional(),
+});
 const cancelResetData = z.object({ resetId: pendingId });
 const refreshCardData = z.union([z.object({ resetId: pendingId }), z.object({ selectionId: pendingId })]);
 
@@ -171,11 +178,6 @@ export class CardActionHandler {
   private async confirm(context: TurnContext, data: unknown): Promise<AdaptiveCardInvokeResponse> {
     const parsed = confirmResetData.safeParse(data);
     if (!parsed.success) return this.invalid(context, 'malformed confirmReset data');
-    const options: ResetOptions = {
-      // Revoking sessions is the safe default: a missing value means the card's default, on.
-      revokeSessions: parsed.data.revokeSessions !== 'false',
-      requireMfa: parsed.data.requireMfa === 'true',
-    };
     const budget = ClickBudget.start(this.services.clickBudgetMs);
     // Agent mode: without the requester's own token there is nothing to reset with. Asked before the claim,
     // so the card stays usable once they have signed in; and only of the requester, so that nobody else's
@@ -189,8 +191,18 @@ export class CardActionHandler {
       return messageResponse(this.signInFirst(context, resetAsRequester));
     }
     const requester = this.services.readRequester(context, budget.final);
-    const claim = await claimReset(requester, parsed.data.resetId, this.deps);
+    const { callerVerification, ticketReference } = parsed.data;
+    const claim = await claimReset(requester, parsed.data.resetId, this.deps, {
+      callerVerification,
+      ticketReference,
+    });
     if (claim.kind === 'rejected') return messageResponse(rejectionMessage(claim.reason));
+    const options: ResetOptions = {
+      // Revoking sessions is the safe default: a missing value means the card's default, on.
+      revokeSessions: parsed.data.revokeSessions !== 'false',
+      requireMfa: parsed.data.requireMfa === 'true',
+      details: claim.details,
+    };
 
     // The turn ends with this answer: what comes later reaches the conversation by reference.
     const card = { origin: originOf(context), activityId: context.activity.replyToId };

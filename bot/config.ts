@@ -2,6 +2,7 @@ import { CallerIdConstants } from 'botbuilder';
 import { AuthenticationConstants, GovernmentConstants } from 'botframework-connector';
 import { z } from 'zod';
 import { isGuid } from '../core/directoryIds';
+import type { VerificationSettings } from '../core/resets';
 import { PUBLIC_CLOUD_AUTHORITY, PUBLIC_CLOUD_GRAPH } from '../graph/clouds';
 import type { AppCredentialConfig } from '../graph/appCredential';
 import type { GraphConnectionConfig } from '../graph/graphClient';
@@ -35,6 +36,12 @@ export interface BotConfig {
    * included, before its card shows the outcome as it stands (default 20).
    */
   clickBudgetMs: number;
+  /**
+   * `CALLER_VERIFICATION` and `TICKET_REFERENCE` (`off`, `optional` or `required`; default `optional`): whether
+   * the confirmation card asks how the agent verified the caller, and for the ticket reference, both recorded
+   * in the audit record; `required` refuses a click without them.
+   */
+  verification: VerificationSettings;
 }
 
 export interface BotAuthenticationConfig {
@@ -179,6 +186,17 @@ const flag = (name: string) =>
     .enum(['true', 'false'], { errorMap: () => ({ message: `${name} must be "true" or "false"` }) })
     .transform((value) => value === 'true');
 
+// Optional by default: the card asks and the audit records, and a deployment that upgrades keeps working.
+const detailRequirement = (name: string) =>
+  optionalText.pipe(
+    z
+      .enum(['off', 'optional', 'required'], {
+        errorMap: () => ({ message: `${name} must be "off", "optional" or "required"` }),
+      })
+      .optional()
+      .default('optional'),
+  );
+
 const environmentSchema = z
   .object({
     PORT: optionalText.pipe(
@@ -237,6 +255,8 @@ const environmentSchema = z
         .optional()
         .default('bot'),
     ),
+    CALLER_VERIFICATION: detailRequirement('CALLER_VERIFICATION'),
+    TICKET_REFERENCE: detailRequirement('TICKET_REFERENCE'),
     OAUTH_CONNECTION_NAME: optionalText,
     // botbuilder's names (ConfigurationBotFrameworkAuthenticationOptions); see BotFrameworkCloudConfig.
     ChannelService: optionalText.pipe(botFrameworkUrl('ChannelService').optional()),
@@ -390,6 +410,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): BotConfig {
         : null,
     logLevel: env.LOG_LEVEL,
     clickBudgetMs: env.CLICK_BUDGET_SECONDS * 1000,
+    verification: { callerVerification: env.CALLER_VERIFICATION, ticketReference: env.TICKET_REFERENCE },
   };
 }
 

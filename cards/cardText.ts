@@ -63,4 +63,5 @@ export const TextLimits = {
   query: 100,
   sentence: 400,
   requestId: 80,
+  ticket: 64,
 } as const;

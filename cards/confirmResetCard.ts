@@ -1,4 +1,9 @@
 import template from './templates/confirmReset.json';
+import {
+  CALLER_VERIFICATION_METHODS,
+  TICKET_REFERENCE_MAX_LENGTH,
+  TICKET_REFERENCE_PATTERN,
+} from '../core/resets/callerVerification';
 import { cardDateTime } from './cardDateTime';
 import { cardTemplate } from './expandTemplate';
 import { cardText, TextLimits } from './cardText';
@@ -39,7 +44,37 @@ export function buildConfirmResetCard(input: ConfirmResetInput): AdaptiveCardJso
     hasWarnings: warnings.length > 0,
     warnings,
     mfaOption: input.mfaOption !== false,
+    ...callerDetailInputs(input),
   });
+}
+
+const VERIFICATION_CHOICES = Object.entries(CALLER_VERIFICATION_METHODS).map(([value, title]) => ({
+  title,
+  value,
+}));
+
+/**
+ * How the caller was verified and the ticket: shown only when asked for, required on the client too when
+ * required (Teams checks `isRequired` and `regex` before it sends the click; the bot checks again).
+ */
+function callerDetailInputs(input: ConfirmResetInput) {
+  return {
+    askCallerVerification: input.callerVerification !== undefined,
+    callerVerificationRequired: input.callerVerification === 'required',
+    callerVerificationLabel: labelled('How did you verify the caller?', input.callerVerification),
+    verificationChoices: VERIFICATION_CHOICES,
+    askTicketReference: input.ticketReference !== undefined,
+    ticketReferenceRequired: input.ticketReference === 'required',
+    ticketReferenceLabel: labelled('Ticket reference', input.ticketReference),
+    ticketMaxLength: TICKET_REFERENCE_MAX_LENGTH,
+    ticketPattern: TICKET_REFERENCE_PATTERN,
+    ticketErrorMessage: `Enter the ticket reference: 1 to ${TICKET_REFERENCE_MAX_LENGTH} letters, digits and # _ / - (for example INC0012345).`,
+  };
+}
+
+/** A required input's label gets the host's required marker; an optional one says so in words. */
+function labelled(label: string, requirement: ConfirmResetInput['callerVerification']): string {
+  return requirement === 'optional' ? `${label} (optional)` : label;
 }
 
 function optionalAttribute(value: string | null): string {

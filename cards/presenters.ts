@@ -11,6 +11,7 @@ import type {
   StepFailure,
   TargetSearch,
 } from '../core/resets';
+import { TICKET_REFERENCE_MAX_LENGTH } from '../core/resets/callerVerification';
 import { buildConfirmResetCard } from './confirmResetCard';
 import { buildNoticeCard } from './noticeCard';
 import { buildProblemCard } from './problemCard';
@@ -102,7 +103,7 @@ function pendingActionCards(pending: PendingReset | PendingSelection, setting: C
 }
 
 function confirmationCard(pending: PendingReset): AdaptiveCardJson {
-  const { target, warnings, mfaOption } = pending.shown;
+  const { target, warnings, mfaOption, callerVerification, ticketReference } = pending.shown;
   return buildConfirmResetCard({
     resetId: pending.id,
     requesterName: pending.requesterName,
@@ -117,6 +118,8 @@ function confirmationCard(pending: PendingReset): AdaptiveCardJson {
     },
     warnings,
     mfaOption,
+    callerVerification,
+    ticketReference,
   });
 }
 
@@ -215,6 +218,7 @@ export function resetOutcomeCard(outcome: Exclude<ResetOutcome, Rejected>): Adap
         sessionsRequestId: outcome.sessionsError?.requestId,
         passwordDelivery: outcome.passwordDelivery,
         requireMfa: outcome.requireMfa,
+        details: outcome.details,
       });
   }
 }
@@ -236,6 +240,16 @@ const REJECTION_MESSAGES: Record<ClaimFailure, string> = {
   expired: 'This card has expired. Nothing was changed. Ask again to get a fresh card.',
   'already-used': 'This card has already been used; its outcome is shown above.',
   'not-a-candidate': 'That user was not one of the choices offered. Nothing was changed.',
+  'caller-verification-missing':
+    'Choose how you verified the caller on the card, then click Reset password again. Nothing was changed.',
+  'caller-verification-invalid':
+    'Choose one of the ways of verifying the caller offered on the card, then click Reset password again. ' +
+    'Nothing was changed.',
+  'ticket-reference-missing':
+    'Enter the ticket reference on the card, then click Reset password again. Nothing was changed.',
+  'ticket-reference-invalid':
+    `A ticket reference is 1 to ${TICKET_REFERENCE_MAX_LENGTH} letters, digits and # _ / - (for example ` +
+    'INC0012345). Correct it on the card, then click Reset password again. Nothing was changed.',
 };
 
 /** Why a click counted for nothing, for the person who clicked; the card stays as it was. */

@@ -1,4 +1,5 @@
 import template from './templates/resetDone.json';
+import { CALLER_VERIFICATION_METHODS, isVerificationMethod } from '../core/resets/callerVerification';
 import { cardDateTime } from './cardDateTime';
 import { cardTemplate } from './expandTemplate';
 import { cardText, TextLimits } from './cardText';
@@ -18,11 +19,38 @@ export function buildResetDoneCard(input: ResetDoneInput): AdaptiveCardJson {
     targetUserPrincipalName: cardText(input.targetUserPrincipalName, TextLimits.upn),
     completedAt: cardDateTime(input.completedAt) ?? 'an unrecorded date',
     notes: [
+      ...detailsNotes(input.details),
       deliveryNote(input.passwordDelivery, requesterName),
       sessionsNote(input.sessions, input.sessionsRequestId),
       signInNote(input.requireMfa),
     ],
   });
+}
+
+/**
+ * How the caller was verified and the ticket, when the card asked, so that everyone who sees the outcome
+ * sees them too. The ticket was checked against its pattern when the click was claimed; it is still
+ * untrusted text here, and goes through `cardText` into a TextRun like any other.
+ */
+function detailsNotes(details: ResetDoneInput['details']): OutcomeNote[] {
+  const notes: OutcomeNote[] = [];
+  const method = details?.callerVerification;
+  if (method !== undefined) {
+    notes.push(
+      method !== null && isVerificationMethod(method)
+        ? info(`Caller verified: ${CALLER_VERIFICATION_METHODS[method]}.`)
+        : info('How the caller was verified was not recorded.'),
+    );
+  }
+  const ticket = details?.ticketReference;
+  if (ticket !== undefined) {
+    notes.push(
+      ticket === null
+        ? info('No ticket reference was given.')
+        : info(`Ticket: ${cardText(ticket, TextLimits.ticket)}`),
+    );
+  }
+  return notes;
 }
 
 function deliveryNote(delivery: ResetDoneInput['passwordDelivery'], requesterName: string): OutcomeNote {

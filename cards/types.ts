@@ -1,4 +1,4 @@
-import type { PasswordDeliveryOutcome, SessionsOutcome } from '../core/resets';
+import type { PasswordDeliveryOutcome, ResetDetails, SessionsOutcome } from '../core/resets';
 
 /** Verbs of the `Action.Execute` buttons; they come back as `adaptiveCard/action` invokes. */
 export const CardVerbs = {
@@ -67,6 +67,10 @@ export interface ConfirmResetInput {
   warnings: string[];
   /** Offer "Require MFA before the password change" (the bot's own reset only; absent means offer it). */
   mfaOption?: boolean;
+  /** Ask how the caller was verified: optionally or as required; absent means do not ask. */
+  callerVerification?: 'optional' | 'required';
+  /** Ask for the ticket reference: optionally or as required; absent means do not ask. */
+  ticketReference?: 'optional' | 'required';
 }
 
 export interface ResetDoneInput {
@@ -80,6 +84,8 @@ export interface ResetDoneInput {
   sessionsRequestId?: string;
   passwordDelivery: PasswordDeliveryOutcome;
   requireMfa: boolean;
+  /** How the caller was verified and the ticket, as the agent gave them (absent or null: not given). */
+  details?: ResetDetails;
 }
 
 export interface ResetCancelledInput {

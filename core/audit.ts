@@ -1,4 +1,5 @@
 import type { PasswordDeliveryOutcome, SessionsOutcome } from './resets/afterReset';
+import type { CallerVerificationMethod } from './resets/callerVerification';
 import type { UnreachableReason } from './resets/privateChat';
 
 /**
@@ -26,6 +27,12 @@ export interface AuditEvent {
   /** Whose identity changed the password in Entra: the bot's (app-only) or the signed-in requester's. */
   resetAs?: 'bot' | 'agent';
   conversationType?: string;
+  /**
+   * How the agent verified the caller (a stable code) and the ticket reference, on every record of a claimed
+   * reset whose card asked: null when the agent left an optional one empty; absent when the card did not ask.
+   */
+  callerVerification?: CallerVerificationMethod | null;
+  ticketReference?: string | null;
 }
 
 /** Where audit records go (today structured log lines; see `bot/auditLog.ts`). */

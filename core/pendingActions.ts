@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AskedDetails } from './resets/callerVerification';
 
 /**
  * Server-side records behind the buttons of our cards. A card carries only an unguessable id; who may
@@ -63,6 +64,13 @@ export interface PendingReset extends PendingActionBase {
      * written before agent mode: they offered it.
      */
     mfaOption?: boolean;
+    /**
+     * The card asked how the caller was verified, and for a ticket reference: optionally or as required
+     * (`CALLER_VERIFICATION`, `TICKET_REFERENCE` when it was shown). Absent: it did not ask, as in records
+     * written before these settings, and a click's value for it is ignored.
+     */
+    callerVerification?: AskedDetails['callerVerification'];
+    ticketReference?: AskedDetails['ticketReference'];
   };
 }
 
@@ -91,8 +99,9 @@ export interface PendingActionStore {
 
 export type ClaimFailureReason = 'unknown' | 'not-requester' | 'expired' | 'already-used';
 
-export type ClaimResult<T extends PendingAction> =
-  { claimed: true; action: T } | { claimed: false; reason: ClaimFailureReason };
+/** `R`: the reasons a caller's own check (`claimOnce`'s `refuse`) may give. */
+export type ClaimResult<T extends PendingAction, R extends string = never> =
+  { claimed: true; action: T } | { claimed: false; reason: ClaimFailureReason | R };
 
 /**
  * A pending action as one viewer may see it: still open (and whether the viewer is its requester), or
@@ -127,13 +136,15 @@ export class PendingActions {
   /**
    * Marks the action used, once: a second click, a click on an old card, a click by someone else or a
    * forged id gets a reason instead. Someone else's click and an expired card leave the record as it was, so
-   * the requester's own click still counts.
+   * the requester's own click still counts. So does `refuse`: its reason (for example a required detail the
+   * click left out) is checked last, on the record as stored, and leaves the card usable.
    */
-  async claimOnce<K extends PendingAction['kind']>(
+  async claimOnce<K extends PendingAction['kind'], R extends string = never>(
     kind: K,
     id: string,
     clickerAadObjectId: string | undefined,
-  ): Promise<ClaimResult<Extract<PendingAction, { kind: K }>>> {
+    refuse?: (action: Extract<PendingAction, { kind: K }>) => R | undefined,
+  ): Promise<ClaimResult<Extract<PendingAction, { kind: K }>, R>> {
     const stored = await this.readOfKind(kind, id);
     if (!stored) return { claimed: false, reason: 'unknown' };
     if (clickerAadObjectId === undefined || stored.action.requesterAadObjectId !== clickerAadObjectId) {
@@ -141,6 +152,8 @@ export class PendingActions {
     }
     if (stored.usedAt !== null) return { claimed: false, reason: 'already-used' };
     if (this.hasExpired(stored)) return { claimed: false, reason: 'expired' };
+    const refusal = refuse?.(stored.action as Extract<PendingAction, { kind: K }>);
+    if (refusal !== undefined) return { claimed: false, reason: refusal };
     const marked = await this.store.markUsed(stored, this.now().toISOString());
     if (marked === 'conflict') return { claimed: false, reason: 'already-used' };
     return { claimed: true, action: stored.action as Extract<PendingAction, { kind: K }> };

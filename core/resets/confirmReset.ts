@@ -5,21 +5,29 @@ import { loadRequesterProfile, loadTargetProfile } from '../profiles';
 import type { PendingReset } from '../pendingActions';
 import type { CompletedReset, Requester, ResetClaim, ResetDependencies, ResetOptions } from './outcomes';
 import { revokeSessions } from './afterReset';
+import { checkResetDetails, detailsProblem, type SubmittedDetails } from './callerVerification';
 import { unreachableRefusal } from './privateChat';
 import { attempt, outOfTime, rejected } from './steps';
 
 /**
  * Reset password was clicked: it counts once, and only from the requester. Claimed before anything slow
- * happens, so that a second click while the first is still working is told the card is used.
+ * happens, so that a second click while the first is still working is told the card is used. A click
+ * without a detail its card required (how the caller was verified, the ticket), or with an invalid one,
+ * counts for nothing and leaves the card usable.
  */
 export async function claimReset(
   requester: Pick<Requester, 'aadObjectId'>,
   resetId: string,
   deps: Pick<ResetDependencies, 'pendingActions' | 'audit'>,
+  submitted: SubmittedDetails = {},
 ): Promise<ResetClaim> {
-  const claim = await deps.pendingActions.claimOnce('reset', resetId, requester.aadObjectId);
+  const claim = await deps.pendingActions.claimOnce('reset', resetId, requester.aadObjectId, (pending) =>
+    detailsProblem(pending.shown, submitted),
+  );
   if (!claim.claimed) return rejected(claim.reason, requester, deps.audit);
-  return { kind: 'claimed', pending: claim.action };
+  // The same check the claim just passed, on the same record: it holds, and gives the details to record.
+  const checked = checkResetDetails(claim.action.shown, submitted);
+  return { kind: 'claimed', pending: claim.action, details: checked.ok ? checked.details : {} };
 }
 
 /**
@@ -38,6 +46,7 @@ export async function completeReset(
     requesterAadObjectId: pending.requesterAadObjectId,
     targetId: pending.targetId,
     targetUserPrincipalName: pending.targetUserPrincipalName,
+    ...options.details,
   };
 
   const profiles = await attempt(() =>
@@ -131,6 +140,7 @@ export async function completeReset(
     sessionsError,
     passwordDelivery,
     requireMfa,
+    details: options.details,
   };
 }
 

@@ -8,3 +8,12 @@ export { cancelReset } from './cancelReset';
 export { viewPendingAction } from './viewPendingAction';
 export type * from './outcomes';
 export type * from './privateChat';
+export {
+  CALLER_VERIFICATION_METHODS,
+  type CallerVerificationMethod,
+  type DetailRequirement,
+  type ResetDetails,
+  TICKET_REFERENCE_MAX_LENGTH,
+  TICKET_REFERENCE_PATTERN,
+  type VerificationSettings,
+} from './callerVerification';

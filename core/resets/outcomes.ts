@@ -1,4 +1,5 @@
 import type { AuditSink } from '../audit';
+import type { DetailsProblem, ResetDetails, VerificationSettings } from './callerVerification';
 import type { PasswordDeliveryOutcome, SessionsOutcome } from './afterReset';
 import type { DelegatedPasswordReset, Directory, DirectoryUser } from '../directory';
 import type { AgentFacingError } from '../errors';
@@ -34,6 +35,8 @@ export interface ResetDependencies {
    * `settings.resetAs` is `agent`. Absent when the requester has no token the bot may use (not signed in).
    */
   resetAsRequester?: DelegatedPasswordReset;
+  /** What confirmation cards ask about the caller's verification and the ticket; absent: nothing. */
+  verification?: VerificationSettings;
 }
 
 /** A directory step failed; `doing` says what the bot was doing, in plain words ("search the directory"). */
@@ -45,7 +48,7 @@ export interface StepFailure {
 
 export type Refused = { kind: 'refused'; refusal: Refusal };
 
-export type ClaimFailure = ClaimFailureReason | 'not-a-candidate';
+export type ClaimFailure = ClaimFailureReason | 'not-a-candidate' | DetailsProblem;
 
 /** A click that counts for nothing: the card stays as it was. */
 export type Rejected = { kind: 'rejected'; reason: ClaimFailure };
@@ -76,10 +79,12 @@ export type { PasswordDeliveryOutcome, SessionsOutcome } from './afterReset';
 export interface ResetOptions {
   revokeSessions: boolean;
   requireMfa: boolean;
+  /** How the caller was verified and the ticket, as checked when the click was claimed; for the record. */
+  details?: ResetDetails;
 }
 
 /** Reset password was clicked by the requester, once: the card is theirs to finish. */
-export type ResetClaim = { kind: 'claimed'; pending: PendingReset } | Rejected;
+export type ResetClaim = { kind: 'claimed'; pending: PendingReset; details: ResetDetails } | Rejected;
 
 export type ResetOutcome =
   | Rejected
@@ -96,6 +101,8 @@ export type ResetOutcome =
       sessionsError?: AgentFacingError;
       passwordDelivery: PasswordDeliveryOutcome;
       requireMfa: boolean;
+      /** How the agent said they verified the caller, and the ticket, when the card asked. */
+      details?: ResetDetails;
     };
 
 export type CancelOutcome = { kind: 'cancelled'; pending: PendingReset; cancelledAt: string } | Rejected;

@@ -3,6 +3,7 @@ import { decideReset } from '../policy/resetPolicy';
 import type { RequesterProfile } from '../policy/types';
 import { loadRequesterProfile, loadTargetProfile } from '../profiles';
 import type { Preparation, Rejected, Requester, ResetDependencies } from './outcomes';
+import { detailsToAsk } from './callerVerification';
 import { unreachableRefusal } from './privateChat';
 import { attempt, failed, rejected, unidentifiedRequester } from './steps';
 
@@ -76,6 +77,7 @@ export async function prepareReset(
       },
       warnings: decision.warnings,
       mfaOption: deps.settings.resetAs === 'bot',
+      ...detailsToAsk(deps.verification),
     },
   });
   return { kind: 'ready', pending, target, warnings: decision.warnings };

@@ -452,4 +452,99 @@ describe('card actions', () => {
     const twice = await click('selectUser', { selectionId: again.id, userId: IDS.megan });
     assert.match(String(twice.body.value), /already been used/);
   });
+
+  describe('how the caller was verified, and the ticket reference', () => {
+    /** A confirmation card asking for both as `requirement`, and its inputs as Alex sees them. */
+    async function cardAsking(requirement: 'off' | 'optional' | 'required'): Promise<string> {
+      deps.verification = { callerVerification: requirement, ticketReference: requirement };
+      return pendingResetOf(IDS.megan);
+    }
+
+    it('asks for both on the confirmation card, as required, when required', async () => {
+      deps.verification = { callerVerification: 'required', ticketReference: 'required' };
+      const selection = await selectionFor('meg');
+      const picked = await click('selectUser', { selectionId: selection.id, userId: IDS.megan });
+      const inputs = (picked.body.value as { body: Record<string, unknown>[] }).body
+        .filter((element) => element.type === 'Input.ChoiceSet' || element.type === 'Input.Text')
+        .map((element) => [element.id, element.isRequired]);
+      assert.deepEqual(inputs, [
+        ['callerVerification', true],
+        ['ticketReference', true],
+      ]);
+    });
+
+    it('refuses a click without a required detail: nothing changes and the card stays usable', async () => {
+      const resetId = await cardAsking('required');
+      const refused = await click('confirmReset', { resetId, ticketReference: 'INC0012345' });
+      assert.equal(refused.body.type, 'application/vnd.microsoft.activity.message');
+      assert.match(String(refused.body.value), /Choose how you verified the caller.*Nothing was changed/);
+      const noTicket = await click('confirmReset', { resetId, callerVerification: 'call-back' });
+      assert.match(String(noTicket.body.value), /Enter the ticket reference.*Nothing was changed/);
+      assert.equal(directory.passwordChanges.length, 0);
+      assert.equal(proactive.calls.length, 0, 'no card replaced, nothing sent');
+      assert.deepEqual(
+        audit.map((event) => [event.action, event.reason]),
+        [
+          ['card-action-rejected', 'caller-verification-missing'],
+          ['card-action-rejected', 'ticket-reference-missing'],
+        ],
+      );
+
+      const accepted = await click('confirmReset', {
+        resetId,
+        callerVerification: 'call-back',
+        ticketReference: 'INC0012345',
+      });
+      assert.equal(accepted.body.type, 'application/vnd.microsoft.card.adaptive');
+      assert.equal(directory.passwordChanges.length, 1, 'the same card resets once they are given');
+      const success = audit.find((event) => event.action === 'reset-succeeded');
+      assert.deepEqual([success?.callerVerification, success?.ticketReference], ['call-back', 'INC0012345']);
+      const outcome = JSON.stringify(outcomeCard());
+      assert.match(outcome, /Caller verified: Called back on the number on file\./);
+      assert.match(outcome, /Ticket: INC0012345/);
+    });
+
+    const forged: Array<[string, Record<string, unknown>, RegExp]> = [
+      [
+        'a method not on the list',
+        { callerVerification: 'trust-me', ticketReference: 'INC1' },
+        /ways of verifying/,
+      ],
+      [
+        'a method that is not text',
+        { callerVerification: { code: 'call-back' }, ticketReference: 'INC1' },
+        /ways of verifying/,
+      ],
+      [
+        'a ticket with a link',
+        { callerVerification: 'call-back', ticketReference: '[ok](https://evil.example)' },
+        /ticket reference is 1 to 64/,
+      ],
+      [
+        'a ticket too long',
+        { callerVerification: 'call-back', ticketReference: 'T'.repeat(65) },
+        /ticket reference is 1 to 64/,
+      ],
+    ];
+    for (const [name, details, expected] of forged) {
+      it(`refuses ${name}, even when optional, and the card stays usable`, async () => {
+        const resetId = await cardAsking('optional');
+        const refused = await click('confirmReset', { resetId, ...details });
+        assert.match(String(refused.body.value), expected);
+        assert.equal(directory.passwordChanges.length, 0);
+        assert.equal(proactive.calls.length, 0);
+        await click('confirmReset', { resetId });
+        assert.equal(directory.passwordChanges.length, 1, 'an honest click still counts');
+      });
+    }
+
+    it('ignores forged details when the card did not ask, and records none', async () => {
+      const resetId = await cardAsking('off');
+      await click('confirmReset', { resetId, callerVerification: 'trust-me', ticketReference: '[x](y)' });
+      assert.equal(directory.passwordChanges.length, 1);
+      const success = audit.find((event) => event.action === 'reset-succeeded');
+      assert.ok(success && !('callerVerification' in success) && !('ticketReference' in success));
+      assert.doesNotMatch(JSON.stringify(outcomeCard()), /Caller verified|Ticket/);
+    });
+  });
 });

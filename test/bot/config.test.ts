@@ -430,3 +430,40 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('loadConfig: caller verification and ticket reference', () => {
+  it('asks for both, optionally, by default, so that an upgraded deployment keeps working', () => {
+    assert.deepEqual(loadConfig(productionEnvironment()).verification, {
+      callerVerification: 'optional',
+      ticketReference: 'optional',
+    });
+  });
+
+  for (const value of ['off', 'optional', 'required'] as const) {
+    it(`reads CALLER_VERIFICATION and TICKET_REFERENCE "${value}"`, () => {
+      const config = loadConfig({
+        ...productionEnvironment(),
+        CALLER_VERIFICATION: value,
+        TICKET_REFERENCE: ` ${value} `,
+      });
+      assert.deepEqual(config.verification, { callerVerification: value, ticketReference: value });
+    });
+  }
+
+  it('takes each setting on its own', () => {
+    const config = loadConfig({ ...productionEnvironment(), CALLER_VERIFICATION: 'required' });
+    assert.deepEqual(config.verification, { callerVerification: 'required', ticketReference: 'optional' });
+  });
+
+  it('names the variable for any other value, both at once', () => {
+    const problems = problemsOf({
+      ...productionEnvironment(),
+      CALLER_VERIFICATION: 'yes',
+      TICKET_REFERENCE: 'Required',
+    });
+    assert.deepEqual(problems, [
+      'CALLER_VERIFICATION must be "off", "optional" or "required"',
+      'TICKET_REFERENCE must be "off", "optional" or "required"',
+    ]);
+  });
+});

@@ -66,8 +66,8 @@ function everyCardWith(text: string): Record<string, AdaptiveCardJson> {
       hasMore: true,
       setting: { conversation: 'channel', mention: `@${text}` },
     }),
-    confirm: buildConfirmResetCard(
-      confirmInput(
+    confirm: buildConfirmResetCard({
+      ...confirmInput(
         {
           displayName: text,
           userPrincipalName: text,
@@ -77,13 +77,16 @@ function everyCardWith(text: string): Record<string, AdaptiveCardJson> {
         },
         [text, `The account of ${text} is disabled.`],
       ),
-    ),
+      callerVerification: 'required',
+      ticketReference: 'optional',
+    }),
     done: buildResetDoneCard(
       doneInput({
         requesterName: text,
         targetDisplayName: text,
         targetUserPrincipalName: text,
         sessions: 'failed',
+        details: { callerVerification: 'call-back', ticketReference: text },
       }),
     ),
     cancelled: buildResetCancelledCard({
@@ -328,6 +331,92 @@ describe('buildConfirmResetCard', () => {
     );
   });
 
+  describe('how the caller was verified, and the ticket reference', () => {
+    const inputsOf = (built: AdaptiveCardJson) =>
+      [...elementsOfType(built, 'Input.ChoiceSet'), ...elementsOfType(built, 'Input.Text')].map((input) => ({
+        id: input.id,
+        isRequired: input.isRequired,
+        label: input.label,
+      }));
+
+    it('asks for neither when the settings are off', () => {
+      assert.deepEqual(inputsOf(card), []);
+    });
+
+    it('asks for both, marked optional, when optional', () => {
+      const optional = buildConfirmResetCard({
+        ...confirmInput(),
+        callerVerification: 'optional',
+        ticketReference: 'optional',
+      });
+      assert.deepEqual(inputsOf(optional), [
+        { id: 'callerVerification', isRequired: false, label: 'How did you verify the caller? (optional)' },
+        { id: 'ticketReference', isRequired: false, label: 'Ticket reference (optional)' },
+      ]);
+      assert.deepEqual(validateCard(optional), []);
+    });
+
+    it('requires each on the client when required, with an error message, independently', () => {
+      const required = buildConfirmResetCard({ ...confirmInput(), callerVerification: 'required' });
+      assert.deepEqual(inputsOf(required), [
+        { id: 'callerVerification', isRequired: true, label: 'How did you verify the caller?' },
+      ]);
+      const [choice] = elementsOfType(required, 'Input.ChoiceSet');
+      assert.match(String(choice?.errorMessage), /Choose how you verified the caller/);
+
+      const ticketOnly = buildConfirmResetCard({ ...confirmInput(), ticketReference: 'required' });
+      assert.deepEqual(inputsOf(ticketOnly), [
+        { id: 'ticketReference', isRequired: true, label: 'Ticket reference' },
+      ]);
+      assert.deepEqual(validateCard(ticketOnly), []);
+    });
+
+    it('offers the fixed list of ways as stable codes, and none preselected', () => {
+      const built = buildConfirmResetCard({ ...confirmInput(), callerVerification: 'required' });
+      const [choice] = elementsOfType(built, 'Input.ChoiceSet');
+      assert.deepEqual(
+        (choice?.choices as { value: string }[]).map((option) => option.value),
+        ['call-back', 'manager-confirmed', 'in-person-id', 'video-call-id', 'ticketing-system'],
+      );
+      assert.equal(choice?.value, undefined);
+      assert.equal(choice?.isMultiSelect, undefined);
+    });
+
+    it('bounds the ticket on the client as the bot does on the server', () => {
+      const built = buildConfirmResetCard({ ...confirmInput(), ticketReference: 'optional' });
+      const [ticket] = elementsOfType(built, 'Input.Text');
+      assert.equal(ticket?.maxLength, 64);
+      const pattern = new RegExp(String(ticket?.regex));
+      assert.ok(pattern.test('INC0012345') && pattern.test('SR-2024/117'));
+      assert.ok(!pattern.test('[x](https://evil.example)') && !pattern.test('T'.repeat(65)));
+    });
+
+    it('asks for them in agent mode too, which has no MFA toggle', () => {
+      const asAgent = buildConfirmResetCard({
+        ...confirmInput(),
+        mfaOption: false,
+        callerVerification: 'required',
+        ticketReference: 'required',
+      });
+      assert.deepEqual(
+        elementsOfType(asAgent, 'Input.Toggle').map(({ id }) => id),
+        ['revokeSessions'],
+      );
+      assert.deepEqual(
+        inputsOf(asAgent).map(({ id }) => id),
+        ['callerVerification', 'ticketReference'],
+      );
+      assert.deepEqual(validateCard(asAgent), []);
+    });
+
+    it('lets Cancel through without the inputs, and Reset password only with them', () => {
+      const built = buildConfirmResetCard({ ...confirmInput(), callerVerification: 'required' });
+      const [reset, cancel] = actionsIn(built);
+      assert.equal(reset?.associatedInputs, undefined, 'Reset password validates and sends the inputs');
+      assert.equal(cancel?.associatedInputs, 'none');
+    });
+  });
+
   it('says the temporary password goes only to the requester, privately', () => {
     assert.match(visibleTexts(card).join('\n'), /sent only to Alex Wilber, privately/);
   });
@@ -402,6 +491,25 @@ describe('buildResetDoneCard', () => {
   it('does not claim the user is already signed out: revoking takes Entra up to a few minutes', () => {
     const texts = visibleTexts(buildResetDoneCard(doneInput({ sessions: 'revoked' }))).join('\n');
     assert.doesNotMatch(texts, /was signed out|were signed out|has been signed out/);
+  });
+
+  it('shows how the caller was verified and the ticket, when the card asked', () => {
+    const texts = visibleTexts(
+      buildResetDoneCard(
+        doneInput({ details: { callerVerification: 'in-person-id', ticketReference: 'INC0012345' } }),
+      ),
+    );
+    assert.ok(texts.includes('Caller verified: In person, photo ID checked.'), JSON.stringify(texts));
+    assert.ok(texts.includes('Ticket: INC0012345'), JSON.stringify(texts));
+
+    const notGiven = visibleTexts(
+      buildResetDoneCard(doneInput({ details: { callerVerification: null, ticketReference: null } })),
+    );
+    assert.ok(notGiven.includes('How the caller was verified was not recorded.'));
+    assert.ok(notGiven.includes('No ticket reference was given.'));
+
+    const notAsked = visibleTexts(buildResetDoneCard(doneInput())).join('\n');
+    assert.doesNotMatch(notAsked, /caller|ticket/i);
   });
 
   it('says whether MFA comes before the password change', () => {
