@@ -26,6 +26,8 @@ export interface AuditEvent {
   /** Whose identity changed the password in Entra: the bot's (app-only) or the signed-in requester's. */
   resetAs?: 'bot' | 'agent';
   conversationType?: string;
+  /** The reset limit that refused a reset (`reason: 'rate-limited'`): which, its size, and when a slot frees. */
+  rateLimit?: { limit: 'per-agent' | 'per-target'; max: number; windowMinutes: number; retryAt: string };
 }
 
 /** Where audit records go (today structured log lines; see `bot/auditLog.ts`). */
