@@ -135,7 +135,9 @@ export class ResetRateLimits {
     return limits.filter((limit) => limit.max > 0);
   }
 
-  private async takeOne(limit: Limit): Promise<{ id: string } | Exclude<RateLimitVerdict, { allowed: true }>> {
+  private async takeOne(
+    limit: Limit,
+  ): Promise<{ id: string } | Exclude<RateLimitVerdict, { allowed: true }>> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const counter = await this.store.read(limit.key);
       const live = this.live(counter.entries, limit.windowMs);

@@ -33,7 +33,8 @@ export class KeyValueRateCounterStore implements RateCounterStore {
   async write(read: RateCounter, entries: CountedReset[]): Promise<'written' | 'conflict'> {
     const storageKey = storageKeyOf(read.key);
     // An empty eTag means "write unconditionally" to every Bot Framework store: never send one.
-    if (read.version === '') throw new Error('KeyValueRateCounterStore: cannot count on an item without an eTag');
+    if (read.version === '')
+      throw new Error('KeyValueRateCounterStore: cannot count on an item without an eTag');
     // version null: no counter yet, the one unconditional write (see above).
     const item: StoredCounter = read.version === null ? { entries } : { entries, eTag: read.version };
     try {
