@@ -86,8 +86,6 @@ describe('loadConfig', () => {
           { length: 21 },
           (_, n) => `e1a0c000-0000-4000-9000-${n.toString(16).padStart(12, '0')}`,
         ).join(','),
-          ',',
-        ),
         HELPDESK_GROUP_ID: 'Helpdesk Agents',
       });
       assert.deepEqual(problems, [
