@@ -115,6 +115,14 @@ describe('ResetRateLimits', () => {
     assert.equal(verdicts.filter((verdict) => verdict.allowed).length, 1);
   });
 
+  it('lets only one of many clicks through on a counter not yet created, within one instance (serialised)', async () => {
+    // A store cannot create an item only if it is absent: without serialising, all eight would create it.
+    const sut = limits(0, 1);
+
+    const verdicts = await Promise.all(Array.from({ length: 8 }, async () => sut.take(MIRIAM, MEGAN)));
+    assert.equal(verdicts.filter((verdict) => verdict.allowed).length, 1);
+  });
+
   it('lets only one of two instances sharing a store take the last slot (eTag-conditional writes)', async () => {
     const first = limits(0, 2);
     const second = limits(0, 2);
