@@ -2,6 +2,7 @@ import { type CloudAdapter, MemoryStorage, type Storage, TeamsSSOTokenExchangeMi
 import type { DestinationStream } from 'pino';
 import type { Directory } from '../core/directory';
 import { PendingActions } from '../core/pendingActions';
+import { ResetRateLimits } from '../core/rateLimits';
 import type { ResetDependencies } from '../core/resets';
 import { type RequesterSignIn, ResetPasswordDialog } from '../dialogs/resetPasswordDialog';
 import { SignInDialog, type SignInChecks } from '../dialogs/signInDialog';
@@ -10,6 +11,7 @@ import { createDelegatedGraphClient, createGraphClient } from '../graph/graphCli
 import { GraphDelegatedPasswordReset } from '../graph/graphDelegatedPasswordReset';
 import { GraphDirectory } from '../graph/graphDirectory';
 import { KeyValuePendingActionStore } from '../storage/keyValuePendingActionStore';
+import { KeyValueRateCounterStore } from '../storage/keyValueRateCounterStore';
 import { createAdapter } from './adapter';
 import { AgentTokens } from './agentTokens';
 import { BackgroundWork } from './backgroundWork';
@@ -34,6 +36,8 @@ export interface BotAppOptions {
   /** Conversation state and pending card actions; in-memory by default (one instance). */
   storage?: Storage;
   directory?: Directory;
+  /** The reset limits' clock (tests move it instead of waiting). */
+  clock?: () => Date;
 }
 
 export interface BotApp {
@@ -55,9 +59,21 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
   const deps: ResetDependencies = {
     directory,
     pendingActions: new PendingActions(new KeyValuePendingActionStore(storage)),
-    settings: { passwordWritebackEnabled: config.passwordWritebackEnabled, resetAs: config.resetAs },
+    settings: {
+      passwordWritebackEnabled: config.passwordWritebackEnabled,
+      resetAs: config.resetAs,
+      helpdeskGroupId: config.abuseControls.helpdeskGroupId,
+      protectedUserIds: config.abuseControls.protectedUserIds,
+      protectedGroupIds: config.abuseControls.protectedGroupIds,
+    },
     audit: new LoggerAuditLog(logger),
     verification: config.verification,
+    // In the same storage as pending actions: instances that share one share the counts.
+    rateLimits: new ResetRateLimits(
+      new KeyValueRateCounterStore(storage),
+      config.abuseControls.rateLimits,
+      options.clock,
+    ),
   };
 
   const adapter = createAdapter(config, logger);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isGuid } from '../core/directoryIds';
 import type { VerificationSettings } from '../core/resets';
 import { PUBLIC_CLOUD_AUTHORITY, PUBLIC_CLOUD_GRAPH } from '../graph/clouds';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../core/rateLimits';
 import type { AppCredentialConfig } from '../graph/appCredential';
 import type { GraphConnectionConfig } from '../graph/graphClient';
 import { DEFAULT_CLICK_BUDGET_MS } from './clickBudget';
@@ -42,6 +43,20 @@ export interface BotConfig {
    * in the audit record; `required` refuses a click without them.
    */
   verification: VerificationSettings;
+  /** Who may use the bot, whom it never resets, and how often it resets (see `AbuseControlsConfig`). */
+  abuseControls: AbuseControlsConfig;
+}
+
+/** Limits the deployment sets on top of the role rules (README, "Abuse controls"). */
+export interface AbuseControlsConfig {
+  /** `RATE_LIMIT_RESETS_PER_AGENT_PER_HOUR` (default 10) and `RATE_LIMIT_RESETS_PER_TARGET_PER_DAY` (3); 0: off. */
+  rateLimits: RateLimitSettings;
+  /** `PROTECTED_USER_IDS`: comma-separated object ids the bot never resets (lower case). */
+  protectedUserIds: string[];
+  /** `PROTECTED_GROUP_IDS`: comma-separated group object ids whose (transitive) members it never resets. */
+  protectedGroupIds: string[];
+  /** `HELPDESK_GROUP_ID`: only (transitive) members of this group may use the bot; null: the role rule alone. */
+  helpdeskGroupId: string | null;
 }
 
 export interface BotAuthenticationConfig {
@@ -180,6 +195,40 @@ function isHttpsOrLoopbackHttp(url: URL): boolean {
   if (url.protocol === 'https:') return true;
   return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
+/** A whole number of resets, 0 (no limit) to 1000. */
+const resetLimit = (name: string, fallback: number) =>
+  optionalText.pipe(
+    z.coerce
+      .number({ invalid_type_error: `${name} must be a whole number (0 turns the limit off)` })
+      .int(`${name} must be a whole number (0 turns the limit off)`)
+      .min(0, `${name} must be between 0 (no limit) and 1000`)
+      .max(1000, `${name} must be between 0 (no limit) and 1000`)
+      .default(fallback),
+  );
+
+/** checkMemberGroups takes 20 ids per request; more protected groups would cost more requests on every card. */
+const MAX_PROTECTED_GROUPS = 20;
+
+/** A comma-separated list of object ids, lower-cased and without duplicates; empty when unset. */
+const guidList = (name: string, max?: number) =>
+  optionalText
+    .transform((value) =>
+      value === undefined
+        ? []
+        : [
+            ...new Set(
+              value
+                .split(',')
+                .map((item) => item.trim().toLowerCase())
+                .filter((item) => item !== ''),
+            ),
+          ],
+    )
+    .refine((ids) => ids.every(isGuid), `${name} must be a comma-separated list of object ids (GUIDs)`)
+    .refine(
+      (ids) => max === undefined || ids.length <= max,
+      `${name} may name at most ${max ?? 0} groups (nest more in one of them: membership is transitive)`,
+    );
 
 const flag = (name: string) =>
   z
@@ -277,6 +326,17 @@ const environmentSchema = z
         .optional(),
     ),
     CallerId: optionalText,
+    RATE_LIMIT_RESETS_PER_AGENT_PER_HOUR: resetLimit(
+      'RATE_LIMIT_RESETS_PER_AGENT_PER_HOUR',
+      DEFAULT_RATE_LIMITS.perAgentPerHour,
+    ),
+    RATE_LIMIT_RESETS_PER_TARGET_PER_DAY: resetLimit(
+      'RATE_LIMIT_RESETS_PER_TARGET_PER_DAY',
+      DEFAULT_RATE_LIMITS.perTargetPerDay,
+    ),
+    PROTECTED_USER_IDS: guidList('PROTECTED_USER_IDS'),
+    PROTECTED_GROUP_IDS: guidList('PROTECTED_GROUP_IDS', MAX_PROTECTED_GROUPS),
+    HELPDESK_GROUP_ID: optionalText.pipe(guid('HELPDESK_GROUP_ID').optional()),
     NODE_ENV: optionalText,
     LOG_LEVEL: optionalText.pipe(
       z
@@ -410,6 +470,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv): BotConfig {
         : null,
     logLevel: env.LOG_LEVEL,
     clickBudgetMs: env.CLICK_BUDGET_SECONDS * 1000,
+    abuseControls: {
+      rateLimits: {
+        perAgentPerHour: env.RATE_LIMIT_RESETS_PER_AGENT_PER_HOUR,
+        perTargetPerDay: env.RATE_LIMIT_RESETS_PER_TARGET_PER_DAY,
+      },
+      protectedUserIds: env.PROTECTED_USER_IDS,
+      protectedGroupIds: env.PROTECTED_GROUP_IDS,
+      helpdeskGroupId: env.HELPDESK_GROUP_ID?.toLowerCase() ?? null,
+    },
     verification: { callerVerification: env.CALLER_VERIFICATION, ticketReference: env.TICKET_REFERENCE },
   };
 }

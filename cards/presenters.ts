@@ -258,7 +258,16 @@ export function rejectionMessage(reason: ClaimFailure): string {
 }
 
 function refusalTitle(refusal: Refusal): string {
-  return refusal.rule === 'requester-not-admin'
-    ? 'Only helpdesk administrators can reset passwords'
-    : 'This password cannot be reset here';
+  switch (refusal.rule) {
+    case 'requester-not-admin':
+      return 'Only helpdesk administrators can reset passwords';
+    case 'requester-not-in-helpdesk-group':
+      return 'Only the helpdesk can use this bot';
+    case 'target-protected':
+      return 'This account is protected';
+    case 'rate-limited':
+      return 'Reset limit reached';
+    default:
+      return 'This password cannot be reset here';
+  }
 }

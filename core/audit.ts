@@ -33,6 +33,8 @@ export interface AuditEvent {
    */
   callerVerification?: CallerVerificationMethod | null;
   ticketReference?: string | null;
+  /** The reset limit that refused a reset (`reason: 'rate-limited'`): which, its size, and when a slot frees. */
+  rateLimit?: { limit: 'per-agent' | 'per-target'; max: number; windowMinutes: number; retryAt: string };
 }
 
 /** Where audit records go (today structured log lines; see `bot/auditLog.ts`). */

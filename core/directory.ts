@@ -105,6 +105,12 @@ export interface Directory {
    */
   getUserRoles(userId: string, options?: UserRolesOptions): Promise<UserRoles>;
   getAdministrativeUnit(id: string): Promise<AdministrativeUnit>;
+  /**
+   * Of `groupIds`, those the user (by object id) is a member of, directly or through nested groups (Graph
+   * `checkMemberGroups`). A membership the directory cannot check fails the call; it never reads as "not a
+   * member".
+   */
+  memberGroupsOf(userId: string, groupIds: readonly string[]): Promise<string[]>;
   /** null when the name is not a verified domain of the tenant (Graph 404). */
   getDomain(name: string): Promise<Domain | null>;
   /** PATCH passwordProfile with forceChangePasswordNextSignIn (or ...WithMfa). */

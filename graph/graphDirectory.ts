@@ -28,6 +28,7 @@ import {
   groupEntrySchema,
   groupWithOwnersSchema,
   listedObjectSchema,
+  memberGroupsSchema,
   ownerEntrySchema,
   pageSchema,
   roleRowSchema,
@@ -49,6 +50,8 @@ const GROUP_TYPE = '#microsoft.graph.group';
 const MAX_PAGE_SIZE = 999;
 /** `in` takes at most 15 values in a `$filter` (Learn: "Use the $filter query parameter", known limitations). */
 const MAX_IN_VALUES = 15;
+/** user-checkmembergroups: "You can check up to a maximum of 20 groups per request." */
+const MAX_CHECKED_GROUPS = 20;
 /**
  * "With Microsoft Entra resources that derive from directoryObject, like user and group, `$expand` typically
  * returns a maximum of 20 items for the expanded relationship and has no @odata.nextLink" (Learn: "Use query
@@ -63,6 +66,13 @@ const CALLS = {
   readRoles: { action: 'read directory roles', access: 'read', permission: 'RoleManagement.Read.Directory' },
   readMemberships: { action: 'read group memberships', access: 'read', permission: 'User.Read.All' },
   readGroups: { action: 'read group memberships', access: 'read', permission: 'GroupMember.Read.All' },
+  // user-checkmembergroups, application: "User.Read.All and GroupMember.Read.All" (least); User.Read.All is
+  // needed for every other read, so a 403 here names the group permission.
+  checkMemberGroups: {
+    action: 'check membership of the helpdesk or protected groups',
+    access: 'read',
+    permission: 'GroupMember.Read.All',
+  },
   readGroupOwners: {
     action: 'read the owners of role-assignable groups',
     access: 'read',
@@ -218,6 +228,37 @@ export class GraphDirectory implements Directory {
         throw malformedGraphResponse(action);
       }
       return unit;
+    });
+  }
+
+  /**
+   * `POST /users/{id}/checkMemberGroups` (Learn: "user: checkMemberGroups"): "This function is transitive",
+   * at most 20 group ids per request (more are asked in parallel requests of 20). Learn warns that groups the
+   * caller may not evaluate ("for example, groups with hidden membership") may be left out of the answer: the
+   * README asks for security groups, which have no hidden membership. Only ids that were asked about are
+   * returned; anything else in the answer fails it.
+   */
+  async memberGroupsOf(userId: string, groupIds: readonly string[]): Promise<string[]> {
+    assertObjectId(userId);
+    if (!groupIds.every(isGuid)) throw badUserReference();
+    const context = CALLS.checkMemberGroups;
+    const chunks: string[][] = [];
+    for (let start = 0; start < groupIds.length; start += MAX_CHECKED_GROUPS) {
+      chunks.push(groupIds.slice(start, start + MAX_CHECKED_GROUPS));
+    }
+    return this.call(context, async () => {
+      const answers = await Promise.all(
+        chunks.map(async (chunk) => {
+          const body: unknown = await this.api(`/users/${encodePathSegment(userId)}/checkMemberGroups`).post({
+            groupIds: chunk,
+          });
+          const asked = new Set(chunk.map((id) => id.toLowerCase()));
+          const { value } = parse(memberGroupsSchema, body, context.action);
+          if (!value.every((id) => asked.has(id.toLowerCase()))) throw malformedGraphResponse(context.action);
+          return value;
+        }),
+      );
+      return answers.flat();
     });
   }
 

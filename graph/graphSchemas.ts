@@ -160,6 +160,9 @@ export const administrativeUnitSchema = z
     isMemberManagementRestricted: unit.isMemberManagementRestricted === true,
   }));
 
+/** checkMemberGroups: "String collection" of group ids. */
+export const memberGroupsSchema = z.object({ value: z.array(z.string().min(1)) });
+
 export const domainSchema = z.object({
   id: z.string().min(1),
   authenticationType: z.enum(['Managed', 'Federated']),

@@ -73,7 +73,8 @@ export const REQUIRED_GRAPH_PERMISSIONS: readonly RequiredGraphPermission[] = [
     why:
       'see the groups in those lists and the role-assignable groups with their owners: with `User.Read.All` ' +
       'alone Graph returns groups "with limited information" (id only), the bot cannot tell a role-assignable ' +
-      'group, and it refuses the reset. The least privileged permission that reads groups',
+      'group, and it refuses the reset. The least privileged permission that reads groups; with `User.Read.All` ' +
+      'it also lets the bot check membership of the helpdesk and protected groups (`checkMemberGroups`)',
     broaderAlternatives: [
       'Group.Read.All',
       'GroupMember.ReadWrite.All',

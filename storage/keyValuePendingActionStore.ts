@@ -78,7 +78,8 @@ function isStoredItem(value: unknown): value is StoredItem {
   );
 }
 
-function isPreconditionFailure(error: unknown): boolean {
+/** A failed eTag condition as Azure Blob Storage and Cosmos DB report it (MemoryStorage does not: see callers). */
+export function isPreconditionFailure(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { statusCode, code } = error as { statusCode?: unknown; code?: unknown };
   return (

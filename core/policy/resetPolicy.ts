@@ -24,9 +24,12 @@ const ADMIN_CENTER = 'the Microsoft Entra admin center';
  * The requester may use the bot only with a reset-capable role that is active and tenant-wide. An AU-scoped role
  * covers only that unit's members, which the bot cannot check; an eligible role is not held until activated.
  */
-export function checkRequester(requester: RequesterProfile): Refusal | null {
+export function checkRequester(
+  requester: RequesterProfile,
+  settings: Pick<PolicySettings, 'helpdeskGroupId'> = {},
+): Refusal | null {
   if (requesterColumns(requester.roles).length > 0) {
-    return null;
+    return checkHelpdeskGroup(requester, settings);
   }
   const resetterRoles = requester.roles.filter((role) => asResetterRole(role.roleDefinitionId) !== undefined);
   const eligible = resetterRoles.find(
@@ -55,9 +58,53 @@ export function checkRequester(requester: RequesterProfile): Refusal | null {
 }
 
 /**
+ * `HELPDESK_GROUP_ID`, on top of the role rule: a role that can reset passwords is not enough, the requester
+ * must also be in the helpdesk's group. A membership that was not read counts as none (fail closed).
+ */
+function checkHelpdeskGroup(
+  requester: RequesterProfile,
+  settings: Pick<PolicySettings, 'helpdeskGroupId'>,
+): Refusal | null {
+  if (!settings.helpdeskGroupId || requester.inHelpdeskGroup === true) {
+    return null;
+  }
+  return {
+    rule: 'requester-not-in-helpdesk-group',
+    reason: 'Only members of the helpdesk group can use this bot, and you are not a member of it.',
+    nextStep:
+      'If you work on the helpdesk, ask the team that runs this bot to add you to its helpdesk group. ' +
+      `Until then, reset passwords in ${ADMIN_CENTER}.`,
+  };
+}
+
+/**
+ * Protected accounts (`PROTECTED_USER_IDS`, `PROTECTED_GROUP_IDS`: break-glass accounts, executives) are never
+ * reset here, whatever the requester's role. A group membership that was not read counts as protected (fail
+ * closed). The refusal names neither the list nor the group: the requester learns only what to do.
+ */
+export function checkNotProtected(target: TargetProfile, settings: PolicySettings): Refusal | null {
+  const listed = (settings.protectedUserIds ?? []).some(
+    (id) => id.toLowerCase() === target.user.id.toLowerCase(),
+  );
+  const groupsConfigured = (settings.protectedGroupIds ?? []).length > 0;
+  if (!listed && !(groupsConfigured && target.inProtectedGroup !== false)) {
+    return null;
+  }
+  return {
+    rule: 'target-protected',
+    reason: `${target.user.displayName}'s account is protected: this bot never resets its password, whatever your role.`,
+    nextStep:
+      "Resets of protected accounts go through your organization's procedure for privileged accounts: contact " +
+      'your security team.',
+  };
+}
+
+/**
  * Decides whether `requester` may reset `target`'s password. When several rules refuse, the first in this
  * order wins, so the requester is told first what nobody here could do and only then whom to escalate to:
- *  1. the requester is not a (tenant-wide, active) password administrator: nothing about the target is said;
+ *  1. the requester is not a (tenant-wide, active) password administrator, or not in the helpdesk group when
+ *     one is configured: nothing about the target is said;
+ *  1a. the target is a protected account (configured by the deployment; whatever the requester's role);
  *  2. the target is the requester (self-service password reset is the way);
  *  3. a guest who has not accepted their invitation (no credential exists yet);
  *  4. an external identity (the password lives in another tenant or identity provider);
@@ -75,7 +122,8 @@ export function decideReset(
   settings: PolicySettings,
 ): PolicyDecision {
   const refusal =
-    checkRequester(requester) ??
+    checkRequester(requester, settings) ??
+    checkNotProtected(target, settings) ??
     checkNotSelf(requester, target) ??
     checkInvitationAccepted(target) ??
     checkHomedHere(target) ??

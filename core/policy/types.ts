@@ -10,6 +10,11 @@ import type {
 export interface RequesterProfile {
   user: DirectoryUser;
   roles: RoleAssignment[];
+  /**
+   * Whether the requester is a member (directly or through nested groups) of the helpdesk group, when
+   * `PolicySettings.helpdeskGroupId` names one; undefined when none was read, which the rules treat as "not".
+   */
+  inHelpdeskGroup?: boolean;
 }
 
 /** The user whose password would be reset, with everything the rules look at. */
@@ -21,6 +26,11 @@ export interface TargetProfile {
   roleUnits: AdministrativeUnit[];
   /** The domain of the user's UPN; null when the UPN's domain is not a verified domain of the tenant. */
   domain: Domain | null;
+  /**
+   * Whether the user is a member (directly or through nested groups) of one of the protected groups, when
+   * `PolicySettings.protectedGroupIds` names any; undefined when none was read, which the rules treat as "is".
+   */
+  inProtectedGroup?: boolean;
 }
 
 export interface PolicySettings {
@@ -31,10 +41,25 @@ export interface PolicySettings {
   passwordWritebackEnabled: boolean;
   /** Who changes the password in Entra: the bot's own app identity, or the signed-in agent. */
   resetAs: 'bot' | 'agent';
+  /**
+   * `HELPDESK_GROUP_ID`: only members of this security group (directly or through nested groups) may use the
+   * bot, on top of the role rule. Absent or null: the role rule alone.
+   */
+  helpdeskGroupId?: string | null;
+  /** `PROTECTED_USER_IDS`: object ids (lower case) of users the bot never resets, whatever the agent's role. */
+  protectedUserIds?: readonly string[];
+  /** `PROTECTED_GROUP_IDS`: groups whose members (directly or through nested groups) the bot never resets. */
+  protectedGroupIds?: readonly string[];
 }
 
 export type RefusalRule =
   | 'requester-not-admin'
+  /** `HELPDESK_GROUP_ID` is set and the requester is not a member of that group. */
+  | 'requester-not-in-helpdesk-group'
+  /** The target is in `PROTECTED_USER_IDS` or a member of a `PROTECTED_GROUP_IDS` group. */
+  | 'target-protected'
+  /** Not a directory rule: a reset limit per agent or per user was reached (core/rateLimits.ts). */
+  | 'rate-limited'
   | 'target-role-protected'
   | 'role-assignable-group'
   | 'restricted-management-unit'

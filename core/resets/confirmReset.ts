@@ -7,6 +7,7 @@ import type { CompletedReset, Requester, ResetClaim, ResetDependencies, ResetOpt
 import { revokeSessions } from './afterReset';
 import { checkResetDetails, detailsProblem, type SubmittedDetails } from './callerVerification';
 import { unreachableRefusal } from './privateChat';
+import { rateLimitAudit, rateLimitRefusal } from './rateLimitRefusals';
 import { attempt, outOfTime, rejected } from './steps';
 
 /**
@@ -51,8 +52,8 @@ export async function completeReset(
 
   const profiles = await attempt(() =>
     Promise.all([
-      loadRequesterProfile(deps.directory, pending.requesterAadObjectId),
-      loadTargetProfile(deps.directory, pending.targetId),
+      loadRequesterProfile(deps.directory, pending.requesterAadObjectId, deps.settings),
+      loadTargetProfile(deps.directory, pending.targetId, deps.settings),
     ]),
   );
   if (!profiles.ok) {
@@ -86,6 +87,12 @@ export async function completeReset(
     const error = outOfTime();
     deps.audit.record({ ...audit, action: 'reset-failed', reason: error.kind, outcomeUnknown: false });
     return { kind: 'failed', pending, error, outcomeUnknown: false };
+  }
+  // The last check before the change, so that only a reset actually started is counted (see core/rateLimits).
+  const limits = await deps.rateLimits.take(pending.requesterAadObjectId, pending.targetId);
+  if (!limits.allowed) {
+    deps.audit.record({ ...audit, action: 'reset-refused', ...rateLimitAudit(limits) });
+    return { kind: 'refused', pending, refusal: rateLimitRefusal(limits, deps.rateLimits.now()) };
   }
 
   // Always our own strong password: a user synced from on-premises needs one supplied, and Entra's generated

@@ -26,7 +26,7 @@ export async function findResetTarget(
   if (!aadObjectId) return { kind: 'refused', refusal: unidentifiedRequester() };
 
   const [profile, found] = await Promise.all([
-    attempt(() => loadRequesterProfile(deps.directory, aadObjectId)),
+    attempt(() => loadRequesterProfile(deps.directory, aadObjectId, deps.settings)),
     attempt(() => deps.directory.findUsers(query, MAX_CANDIDATES)),
   ]);
   if (!profile.ok) return failed(profile.error, CHECK_REQUESTER);

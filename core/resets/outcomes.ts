@@ -5,6 +5,7 @@ import type { DelegatedPasswordReset, Directory, DirectoryUser } from '../direct
 import type { AgentFacingError } from '../errors';
 import type { ClaimFailureReason, PendingActions, PendingReset, PendingSelection } from '../pendingActions';
 import type { PolicySettings, Refusal, TargetProfile } from '../policy/types';
+import type { ResetRateLimits } from '../rateLimits';
 import type { PrivateChat } from './privateChat';
 
 /**
@@ -30,6 +31,8 @@ export interface ResetDependencies {
   pendingActions: PendingActions;
   settings: PolicySettings;
   audit: AuditSink;
+  /** Resets per agent and per user (`RATE_LIMIT_*`): checked before a card is shown, taken on the click. */
+  rateLimits: ResetRateLimits;
   /**
    * The reset made as the signed-in requester, with their delegated token: what changes the password when
    * `settings.resetAs` is `agent`. Absent when the requester has no token the bot may use (not signed in).

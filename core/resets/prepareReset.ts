@@ -5,6 +5,7 @@ import { loadRequesterProfile, loadTargetProfile } from '../profiles';
 import type { Preparation, Rejected, Requester, ResetDependencies } from './outcomes';
 import { detailsToAsk } from './callerVerification';
 import { unreachableRefusal } from './privateChat';
+import { rateLimitAudit, rateLimitRefusal } from './rateLimitRefusals';
 import { attempt, failed, rejected, unidentifiedRequester } from './steps';
 
 const CHECK_RESET = 'check whether this reset is allowed';
@@ -25,8 +26,8 @@ export async function prepareReset(
   const [requesterRead, targetRead] = await Promise.all([
     requesterProfile
       ? { ok: true as const, value: requesterProfile }
-      : attempt(() => loadRequesterProfile(deps.directory, aadObjectId)),
-    attempt(() => loadTargetProfile(deps.directory, targetId)),
+      : attempt(() => loadRequesterProfile(deps.directory, aadObjectId, deps.settings)),
+    attempt(() => loadTargetProfile(deps.directory, targetId, deps.settings)),
   ]);
   if (!requesterRead.ok) return failed(requesterRead.error, CHECK_RESET);
   if (!targetRead.ok) return failed(targetRead.error, CHECK_RESET);
@@ -42,6 +43,18 @@ export async function prepareReset(
       reason: decision.refusal.rule,
     });
     return { kind: 'refused', refusal: decision.refusal };
+  }
+  // The agent learns of a reached limit now rather than on the click (which takes the slot, and decides).
+  const limits = await deps.rateLimits.check(aadObjectId, target.user.id);
+  if (!limits.allowed) {
+    deps.audit.record({
+      action: 'reset-refused',
+      requesterAadObjectId: aadObjectId,
+      targetId: target.user.id,
+      targetUserPrincipalName: target.user.userPrincipalName,
+      ...rateLimitAudit(limits),
+    });
+    return { kind: 'refused', refusal: rateLimitRefusal(limits, deps.rateLimits.now()) };
   }
   // Offer no button whose password could not reach the requester privately.
   const privateChat = await requester.privateChat.open();

@@ -184,9 +184,27 @@ export class Directory {
     return this.applications.get(appId.toLowerCase());
   }
 
-  /** Groups the principal is a direct member of (the fixture has no nested groups). */
+  /** Groups the principal is a direct member of. */
   groupsOf(principalId: string): DirectoryGroup[] {
     return [...(this.groupsOfMember.get(principalId) ?? [])].flatMap((id) => this.groups.get(id) ?? []);
+  }
+
+  /**
+   * Groups the principal is a member of directly or through groups that are members of other groups (Learn's
+   * "transitive" membership). Role-assignable groups cannot have groups as members, so roles need only
+   * `groupsOf`; security groups can be nested.
+   */
+  transitiveGroupsOf(principalId: string): DirectoryGroup[] {
+    const found = new Map<string, DirectoryGroup>();
+    const toVisit = [principalId];
+    for (let next = toVisit.shift(); next !== undefined; next = toVisit.shift()) {
+      for (const group of this.groupsOf(next)) {
+        if (found.has(group.id)) continue;
+        found.set(group.id, group);
+        toVisit.push(group.id);
+      }
+    }
+    return [...found.values()];
   }
 
   administrativeUnitsOf(principalId: string): AdministrativeUnit[] {

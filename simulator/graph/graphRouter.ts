@@ -6,7 +6,7 @@ import { getDomain, listDomains } from './domains';
 import type { GraphCall } from './graphCall';
 import { graphError, GraphErrorResponse, segmentNotFound } from './graphErrors';
 import { listGroupOwners, listGroups } from './groups';
-import { listOwnedObjects, listTransitiveMemberOf } from './memberships';
+import { checkMemberGroups, listOwnedObjects, listTransitiveMemberOf } from './memberships';
 import { getResetOperation, resetPassword } from './passwordMethod';
 import {
   listRoleAssignments,
@@ -33,6 +33,7 @@ const routes: Route[] = [
   { method: 'POST', path: ['users', ':id', 'revokeSignInSessions'], handler: revokeSignInSessions },
   { method: 'GET', path: ['users', ':id', 'transitiveMemberOf'], handler: listTransitiveMemberOf },
   { method: 'GET', path: ['users', ':id', 'transitiveMemberOf', ':cast'], handler: listTransitiveMemberOf },
+  { method: 'POST', path: ['users', ':id', 'checkMemberGroups'], handler: checkMemberGroups },
   { method: 'GET', path: ['users', ':id', 'ownedObjects'], handler: listOwnedObjects },
   { method: 'GET', path: ['users', ':id', 'ownedObjects', ':cast'], handler: listOwnedObjects },
   {

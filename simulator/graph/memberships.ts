@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { AdministrativeUnit, DirectoryGroup } from '../directory/directory';
 import { roleDisplayNames } from '../directory/roles';
+import { parseJsonBody } from '../http/requestBody';
 import { jsonResponse, type SimResponse } from '../http/types';
 import {
   applyFilter,
@@ -144,8 +146,8 @@ export function limitedView(object: Record<string, unknown>): Record<string, unk
 }
 
 /**
- * `GET /users/{id}/transitiveMemberOf[/{cast}]`: groups, administrative units and the directory roles held
- * tenant-wide (directly or through a group). The fixture has no nested groups, so transitive equals direct.
+ * `GET /users/{id}/transitiveMemberOf[/{cast}]`: groups (directly or through nested groups), administrative
+ * units and the directory roles held tenant-wide (directly or through a group).
  * An OData cast, `$filter`, `$search` or `$orderby` needs `ConsistencyLevel: eventual` and `$count=true`
  * (user-list-transitivememberof, "Request headers"; aad-advanced-queries, "Use of OData cast with transitive
  * members list").
@@ -171,7 +173,7 @@ export function listTransitiveMemberOf(call: GraphCall): SimResponse {
       .map((a) => a.roleDefinitionId),
   );
   const objects = [
-    ...directory.groupsOf(user.id).map(groupView),
+    ...directory.transitiveGroupsOf(user.id).map(groupView),
     ...directory.administrativeUnitsOf(user.id).map(unitView),
     ...[...roleTemplates].map(directoryRoleView),
   ].filter((o) => castType === undefined || o['@odata.type'] === castType);
@@ -231,4 +233,60 @@ function listing(call: GraphCall, fragment: string, objects: Record<string, unkn
 export function mayRead(call: GraphCall, object: Record<string, unknown>): boolean {
   const needed = readTypePermissions[String(object['@odata.type'])];
   return needed === undefined || hasPermission(call.caller, needed);
+}
+
+/** user-checkmembergroups, application: "User.Read.All and GroupMember.Read.All, User.Read.All and Group.Read.All, Directory.Read.All". */
+const checkMemberGroupsUserPermissions = ['User.Read.All', 'User.ReadWrite.All'];
+/** Delegated callers may also read users with User.ReadBasic.All (same table, delegated row). */
+const checkMemberGroupsDelegatedUserPermissions = [...checkMemberGroupsUserPermissions, 'User.ReadBasic.All'];
+const checkMemberGroupsGroupPermissions = [
+  'GroupMember.Read.All',
+  'GroupMember.ReadWrite.All',
+  'Group.Read.All',
+  'Group.ReadWrite.All',
+];
+const checkMemberGroupsDirectoryPermissions = ['Directory.Read.All', 'Directory.ReadWrite.All'];
+/** "You can check up to a maximum of 20 groups per request." */
+const MAX_CHECKED_GROUPS = 20;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const checkMemberGroupsBody = z.object({ groupIds: z.array(z.string()) });
+
+/**
+ * `POST /users/{id}/checkMemberGroups` (Learn: "user: checkMemberGroups"): of `groupIds`, those the user is a
+ * member of, directly or through nested groups ("This function is transitive"), as `{"value": [ids]}`. Learn
+ * says the whole request fails when it is invalid ("for example, a malformed group ID") and names no error
+ * code: the simulator answers 400 `Request_BadRequest` then, and for more than 20 ids (our choice). An id
+ * that names no group is left out of the answer (our reading: the user is not a member of it).
+ */
+export function checkMemberGroups(call: GraphCall): SimResponse {
+  const userPermissions =
+    call.caller.kind === 'app' ? checkMemberGroupsUserPermissions : checkMemberGroupsDelegatedUserPermissions;
+  const permitted =
+    hasPermission(call.caller, checkMemberGroupsDirectoryPermissions) ||
+    (hasPermission(call.caller, userPermissions) &&
+      hasPermission(call.caller, checkMemberGroupsGroupPermissions));
+  if (!permitted) return insufficientPrivileges(call.request);
+  const body = checkMemberGroupsBody.safeParse(parseJsonBody(call.request.body));
+  if (!body.success) {
+    return graphError(call.request, 400, 'Request_BadRequest', 'Invalid request body: groupIds is required.');
+  }
+  const { groupIds } = body.data;
+  if (groupIds.length > MAX_CHECKED_GROUPS) {
+    return graphError(
+      call.request,
+      400,
+      'Request_BadRequest',
+      `A maximum of ${MAX_CHECKED_GROUPS} groups can be checked per request.`,
+    );
+  }
+  const malformed = groupIds.find((id) => !GUID.test(id));
+  if (malformed !== undefined) {
+    return graphError(call.request, 400, 'Request_BadRequest', `Invalid object identifier '${malformed}'.`);
+  }
+  const user = requireUser(call, call.params.id ?? '');
+  const memberOf = new Set(call.directory.transitiveGroupsOf(user.id).map((group) => group.id.toLowerCase()));
+  return jsonResponse(200, {
+    '@odata.context': contextUrl(call, 'Collection(Edm.String)'),
+    value: groupIds.filter((id) => memberOf.has(id.toLowerCase())),
+  });
 }

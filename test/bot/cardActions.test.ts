@@ -22,6 +22,7 @@ import {
   personalChatWith,
   TENANT_ID,
 } from '../support/teamsActivities';
+import { noRateLimits } from '../support/rateLimits';
 
 const CHANNEL_THREAD = '19:helpdesk@thread.tacv2;messageid=1700000000000';
 const ALEX = { id: '29:alex', name: 'Alex Wilber', aadObjectId: IDS.alex as string };
@@ -56,6 +57,7 @@ describe('card actions', () => {
       pendingActions: new PendingActions(new KeyValuePendingActionStore(storage)),
       settings: { passwordWritebackEnabled: false, resetAs: 'bot' as const },
       audit: { record: (event) => audit.push(event) },
+      rateLimits: noRateLimits(),
     };
     wire(20_000);
   });

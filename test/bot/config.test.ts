@@ -61,6 +61,58 @@ describe('loadConfig', () => {
     assert.equal(config.clickBudgetMs, 20_000);
   });
 
+  describe('abuse controls', () => {
+    const GROUP = 'e1a0c000-0000-4000-8000-000000000007';
+    const USER = 'E1A00000-0000-4000-8000-000000000002';
+
+    it('defaults to 10 resets per agent per hour and 3 per user per day, no protected accounts, no group', () => {
+      assert.deepEqual(loadConfig(productionEnvironment()).abuseControls, {
+        rateLimits: { perAgentPerHour: 10, perTargetPerDay: 3 },
+        protectedUserIds: [],
+        protectedGroupIds: [],
+        helpdeskGroupId: null,
+      });
+    });
+
+    it('reads the limits (0 turns one off), the protected ids lower-cased and de-duplicated, and the group', () => {
+      const config = loadConfig({
+        ...productionEnvironment(),
+        RATE_LIMIT_RESETS_PER_AGENT_PER_HOUR: '0',
+        RATE_LIMIT_RESETS_PER_TARGET_PER_DAY: '5',
+        PROTECTED_USER_IDS: ` ${USER}, ${USER.toLowerCase()},`,
+        PROTECTED_GROUP_IDS: GROUP,
+        HELPDESK_GROUP_ID: GROUP.toUpperCase(),
+      });
+      assert.deepEqual(config.abuseControls, {
+        rateLimits: { perAgentPerHour: 0, perTargetPerDay: 5 },
+        protectedUserIds: [USER.toLowerCase()],
+        protectedGroupIds: [GROUP],
+        helpdeskGroupId: GROUP,
+      });
+    });
+
+    it('names each malformed setting', () => {
+      const problems = problemsOf({
+        ...productionEnvironment(),
+        RATE_LIMIT_RESETS_PER_AGENT_PER_HOUR: '2.5',
+        RATE_LIMIT_RESETS_PER_TARGET_PER_DAY: '-1',
+        PROTECTED_USER_IDS: `${USER},alexw@contoso.com`,
+        PROTECTED_GROUP_IDS: Array.from(
+          { length: 21 },
+          (_, n) => `e1a0c000-0000-4000-9000-${n.toString(16).padStart(12, '0')}`,
+        ).join(','),
+        HELPDESK_GROUP_ID: 'Helpdesk Agents',
+      });
+      assert.deepEqual(problems, [
+        'RATE_LIMIT_RESETS_PER_AGENT_PER_HOUR must be a whole number (0 turns the limit off)',
+        'RATE_LIMIT_RESETS_PER_TARGET_PER_DAY must be between 0 (no limit) and 1000',
+        'PROTECTED_USER_IDS must be a comma-separated list of object ids (GUIDs)',
+        'PROTECTED_GROUP_IDS may name at most 20 groups (nest more in one of them: membership is transitive)',
+        'HELPDESK_GROUP_ID must be a GUID',
+      ]);
+    });
+  });
+
   it('reads the click budget in seconds', () => {
     assert.equal(
       loadConfig({ ...productionEnvironment(), CLICK_BUDGET_SECONDS: '12.5' }).clickBudgetMs,

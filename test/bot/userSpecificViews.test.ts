@@ -28,6 +28,7 @@ import {
   mentioningBot,
   personalChatWith,
 } from '../support/teamsActivities';
+import { noRateLimits } from '../support/rateLimits';
 
 const ALEX = { id: '29:alex', name: 'Alex Wilber', aadObjectId: IDS.alex as string };
 const LYNNE = { id: '29:lynne', name: 'Lynne Robbins', aadObjectId: 'e1a00000-0000-4000-8000-000000000006' };
@@ -72,6 +73,7 @@ describe('cards in channels and group chats: only the requester sees the buttons
       pendingActions: new PendingActions(new KeyValuePendingActionStore(storage), () => clock),
       settings: { passwordWritebackEnabled: false, resetAs: 'bot' as const },
       audit: { record: () => undefined },
+      rateLimits: noRateLimits(),
     };
     const logger = pino({ level: 'silent' });
     const proactive = new FakeProactiveAdapter();

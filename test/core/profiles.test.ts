@@ -32,6 +32,7 @@ function stubDirectory() {
       .callsFake((id) =>
         Promise.resolve({ id, displayName: `unit ${id}`, isMemberManagementRestricted: id === UNIT }),
       ),
+    memberGroupsOf: sinon.stub<[string, readonly string[]], Promise<string[]>>().resolves([]),
     getDomain: sinon
       .stub<[string], Promise<Domain | null>>()
       .resolves({ id: 'contoso.com', authenticationType: 'Managed' }),

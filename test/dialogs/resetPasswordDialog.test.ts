@@ -20,6 +20,7 @@ import {
   groupChat,
   personalChatWith,
 } from '../support/teamsActivities';
+import { noRateLimits } from '../support/rateLimits';
 
 const ALEX: Agent = { id: '29:alex', name: 'Alex Wilber', aadObjectId: IDS.alex };
 const MEGAN: Agent = { id: '29:megan', name: 'Megan Bowen', aadObjectId: IDS.megan };
@@ -46,6 +47,7 @@ describe('ResetPasswordDialog', () => {
       pendingActions: new PendingActions(new KeyValuePendingActionStore(new MemoryStorage())),
       settings: { passwordWritebackEnabled: false, resetAs: 'bot' as const },
       audit: { record: (event) => audit.push(event) },
+      rateLimits: noRateLimits(),
     };
   });
 

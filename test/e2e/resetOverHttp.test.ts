@@ -54,6 +54,9 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
       BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
       GRAPH_TIMEOUT_SECONDS: '1',
       LOG_LEVEL: 'debug',
+      // This suite resets Megan many times in one bot; test/e2e/abuseControls.test.ts tests the limits.
+      RATE_LIMIT_RESETS_PER_AGENT_PER_HOUR: '0',
+      RATE_LIMIT_RESETS_PER_TARGET_PER_DAY: '0',
     });
     app = createBotApp(config, { logDestination: logs, storage });
     botUrl = await app.listen(0);

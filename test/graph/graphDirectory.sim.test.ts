@@ -5,6 +5,7 @@ import { AgentFacingError } from '../../core/errors';
 import { createGraphClient } from '../../graph/graphClient';
 import { generateTemporaryPassword } from '../../core/passwords/temporaryPassword';
 import { decideReset } from '../../core/policy/resetPolicy';
+import type { PolicySettings } from '../../core/policy/types';
 import { startSimulator, type RunningSimulator } from '../../simulator';
 import { simulatorControl } from '../support/simulatorControl';
 
@@ -20,6 +21,9 @@ const LEE_ELIGIBLE_GLOBAL_ADMIN = id('0c');
 const MIRIAM_VIA_GROUP = id('0e');
 const LIDIA_IN_TIER0 = id('0d');
 const KARA_SCOPED_TO_RESTRICTED_UNIT = id('23');
+const AOIFE_IN_NESTED_GROUP = id('18');
+const HELPDESK_AGENTS = 'e1a0c000-0000-4000-8000-000000000006';
+const PROTECTED_ACCOUNTS = 'e1a0c000-0000-4000-8000-000000000007';
 const EXECUTIVE_PROTECTION = 'e1a0a000-0000-4000-8000-000000000001';
 const SEATTLE_OFFICE = 'e1a0a000-0000-4000-8000-000000000002';
 const HELPDESK_ADMIN = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
@@ -359,11 +363,55 @@ describe('GraphDirectory against the simulated tenant', function () {
       assert.match(failure.message, /GroupMember\.Read\.All/);
     });
 
+    it('cannot check group memberships for protected accounts, and names GroupMember.Read.All', async () => {
+      await assert.rejects(outdated.memberGroupsOf(AOIFE_IN_NESTED_GROUP, [PROTECTED_ACCOUNTS]), {
+        kind: 'MissingPermission',
+        message: /GroupMember\.Read\.All/,
+      });
+    });
+
     it('names AdministrativeUnit.Read.All for the unit of a role', async () => {
       await assert.rejects(outdated.getAdministrativeUnit(EXECUTIVE_PROTECTION), {
         kind: 'MissingPermission',
         message: /AdministrativeUnit\.Read\.All/,
       });
+    });
+  });
+
+  describe('checkMemberGroups, for the helpdesk group and protected groups', () => {
+    it('finds membership through a nested group (Aoife is in Legal Leadership, which is in Protected Accounts)', async () => {
+      assert.deepEqual(
+        await sut.memberGroupsOf(AOIFE_IN_NESTED_GROUP, [PROTECTED_ACCOUNTS, HELPDESK_AGENTS]),
+        [PROTECTED_ACCOUNTS],
+      );
+      assert.deepEqual(await sut.memberGroupsOf(ALEX, [PROTECTED_ACCOUNTS, HELPDESK_AGENTS]), [
+        HELPDESK_AGENTS,
+      ]);
+      assert.deepEqual(await sut.memberGroupsOf(MEGAN, [PROTECTED_ACCOUNTS, HELPDESK_AGENTS]), []);
+    });
+
+    it('asks in requests of at most 20 groups, as Graph takes them', async () => {
+      const unknownGroups = Array.from(
+        { length: 25 },
+        (_, n) => `e1a0c000-0000-4000-9000-${n.toString(16).padStart(12, '0')}`,
+      );
+      assert.deepEqual(
+        await sut.memberGroupsOf(AOIFE_IN_NESTED_GROUP, [...unknownGroups, PROTECTED_ACCOUNTS]),
+        [PROTECTED_ACCOUNTS],
+      );
+    });
+
+    it('refuses Aoife through the nested group, from profiles loaded through Graph', async () => {
+      const settings: PolicySettings = {
+        passwordWritebackEnabled: false,
+        resetAs: 'bot',
+        protectedGroupIds: [PROTECTED_ACCOUNTS],
+      };
+      const alex = await loadRequesterProfile(sut, ALEX, settings);
+      const aoife = await loadTargetProfile(sut, AOIFE_IN_NESTED_GROUP, settings);
+      const decision = decideReset(alex, aoife, settings);
+      assert.equal(!decision.allowed && decision.refusal.rule, 'target-protected');
+      assert.equal(decideReset(alex, await loadTargetProfile(sut, MEGAN, settings), settings).allowed, true);
     });
   });
 

@@ -921,6 +921,39 @@ describe('GraphDirectory', () => {
     });
   });
 
+  describe('memberGroupsOf (checkMemberGroups)', () => {
+    const PROTECTED = 'e1a0c000-0000-4000-8000-000000000007';
+    const OTHER = 'e1a0c000-0000-4000-8000-000000000008';
+
+    it('posts the group ids and returns the ones Graph says the user is in', async () => {
+      transport.on('POST', `/v1.0/users/${MEGAN}/checkMemberGroups`, json(200, { value: [PROTECTED] }));
+
+      assert.deepEqual(await sut.memberGroupsOf(MEGAN, [PROTECTED, OTHER]), [PROTECTED]);
+      assert.deepEqual(transport.sent[0]?.body, { groupIds: [PROTECTED, OTHER] });
+    });
+
+    it('refuses an answer naming a group it was not asked about (a confused or hostile answer)', async () => {
+      transport.on(
+        'POST',
+        `/v1.0/users/${MEGAN}/checkMemberGroups`,
+        json(200, { value: ['e1a0c000-0000-4000-8000-0000000000ee'] }),
+      );
+
+      await rejectsWith(sut.memberGroupsOf(MEGAN, [PROTECTED]), 'GraphUnavailable');
+    });
+
+    it('names GroupMember.Read.All when Graph refuses the check (403)', async () => {
+      transport.on(
+        'POST',
+        `/v1.0/users/${MEGAN}/checkMemberGroups`,
+        graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
+      );
+
+      const error = await rejectsWith(sut.memberGroupsOf(MEGAN, [PROTECTED]), 'MissingPermission');
+      assert.match(error.message, /GroupMember\.Read\.All/);
+    });
+  });
+
   describe('getDomain', () => {
     it('reads the domain authentication type', async () => {
       transport.on(

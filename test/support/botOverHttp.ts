@@ -83,6 +83,10 @@ export class BotOverHttp {
       GRAPH_BASE_URL: simulator.url,
       BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
       LOG_LEVEL: 'debug',
+      // Tests of everything else reset Megan many times in one bot: limits off unless a test sets them
+      // (test/e2e/abuseControls.test.ts).
+      RATE_LIMIT_RESETS_PER_AGENT_PER_HOUR: '0',
+      RATE_LIMIT_RESETS_PER_TARGET_PER_DAY: '0',
       ...(typeof environment === 'function' ? environment(simulator) : environment),
     });
     const app = createBotApp(config, { logDestination: logs, storage });

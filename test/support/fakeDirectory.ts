@@ -59,6 +59,8 @@ export class FakeDirectory implements Directory {
   readonly units = new Map<string, AdministrativeUnit>();
   readonly passwordChanges: PasswordChange[] = [];
   readonly revoked: string[] = [];
+  /** Group id (lower case) → ids of its members, direct or transitive: what checkMemberGroups answers from. */
+  readonly groupMembers = new Map<string, Set<string>>();
   readonly failures: Partial<Record<keyof Directory, unknown>> = {};
 
   static withDemoPeople(): FakeDirectory {
@@ -123,6 +125,20 @@ export class FakeDirectory implements Directory {
     return unit
       ? Promise.resolve(unit)
       : Promise.reject(new AgentFacingError('GraphUnavailable', `No unit ${id}.`, 'Try later.'));
+  }
+
+  memberGroupsOf(userId: string, groupIds: readonly string[]): Promise<string[]> {
+    this.failIfAsked('memberGroupsOf');
+    return Promise.resolve(
+      groupIds.filter((id) => this.groupMembers.get(id.toLowerCase())?.has(userId) === true),
+    );
+  }
+
+  /** Makes the users members of the group (as if directly or through nested groups). */
+  addToGroup(groupId: string, ...userIds: string[]): void {
+    const members = this.groupMembers.get(groupId.toLowerCase()) ?? new Set<string>();
+    for (const id of userIds) members.add(id);
+    this.groupMembers.set(groupId.toLowerCase(), members);
   }
 
   getDomain(name: string): Promise<Domain | null> {

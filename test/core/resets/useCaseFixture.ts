@@ -4,6 +4,7 @@ import type { Requester, ResetDependencies } from '../../../core/resets';
 import { FakeDirectory, IDS } from '../../support/fakeDirectory';
 import { FakePrivateChat } from '../../support/fakePrivateChat';
 import { MemoryPendingActionStore } from '../../support/memoryPendingActionStore';
+import { noRateLimits } from '../../support/rateLimits';
 
 /** Each has a private chat that is always reachable; `withChat` gives one a chat a test controls. */
 export const ALEX: Requester = {
@@ -42,6 +43,7 @@ export function useCaseWorld(): UseCaseWorld {
     pendingActions: new PendingActions(new MemoryPendingActionStore()),
     settings: { passwordWritebackEnabled: false, resetAs: 'bot' as const },
     audit: { record: (event) => audit.push(event) },
+    rateLimits: noRateLimits(),
   };
   return { directory, audit, deps };
 }
