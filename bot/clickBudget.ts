@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /** `CLICK_BUDGET_SECONDS`' default: the most a click may take, retries included, before its card is updated. */
 export const DEFAULT_CLICK_BUDGET_MS = 20_000;
 
@@ -19,6 +21,9 @@ export interface WorkBudget {
  * (the checks, the reset, signing out) stops first, leaving time to deliver the password; everything stops a
  * little before the end, leaving time to update the card.
  */
+/** Two listeners per Graph request in flight: enough for a click's parallel reads with room to spare. */
+const MAX_CONCURRENT_LISTENERS = 100;
+
 export class ClickBudget {
   /** Directory requests, retries and their waits included, end by here. */
   readonly directory: WorkBudget;
@@ -32,10 +37,11 @@ export class ClickBudget {
   ) {
     const afterDirectoryMs = Math.min(5_000, totalMs / 4);
     const cardUpdateMs = Math.min(1_000, totalMs / 10);
-    this.directory = {
-      signal: AbortSignal.timeout(totalMs - afterDirectoryMs),
-      deadline: startedAt + totalMs - afterDirectoryMs,
-    };
+    const directorySignal = AbortSignal.timeout(totalMs - afterDirectoryMs);
+    // Every Graph request of the click listens to it (its deadline, the budget guard), many at once when the
+    // rules read profiles, roles and groups in parallel: more than Node's default 10 is no leak here.
+    setMaxListeners(MAX_CONCURRENT_LISTENERS, directorySignal);
+    this.directory = { signal: directorySignal, deadline: startedAt + totalMs - afterDirectoryMs };
     this.final = AbortSignal.timeout(totalMs - cardUpdateMs);
   }
 
