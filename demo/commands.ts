@@ -76,6 +76,9 @@ export function parseDemoResetAs(args: readonly string[]): DemoResetAs | null {
 /** The simulated Azure Bot's OAuth connection (simulator/fixture/demoTenant.json, `botRegistration`). */
 export const DEMO_OAUTH_CONNECTION = 'GraphConnection';
 
+/** *Protected Accounts* in simulator/fixture/demoTenant.json. */
+export const DEMO_PROTECTED_GROUP_ID = 'e1a0c000-0000-4000-8000-000000000007';
+
 /**
  * The bot against the simulated tenant, with Bot Framework authentication off: the Agents Playground sends
  * unauthenticated activities. Never use this environment outside a local demo or test. In agent mode agents
@@ -108,6 +111,8 @@ export function botCommand(options: {
       PORT: String(options.port),
       MicrosoftAppId: '',
       BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
+      // The demo tenant's *Protected Accounts* group, which nests *Legal Leadership* (Aoife O'Brien).
+      PROTECTED_GROUP_IDS: DEMO_PROTECTED_GROUP_ID,
       ...agentMode,
     },
   };
