@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { BotConfig } from './config';
 import { describeError, stackFramesOf } from './errorShape';
 import type { Logger } from './logger';
+import { tenantAccepted } from './tenantGuard';
 
 /** The Bot Framework adapter, authenticated with the bot's own app registration unless switched off. */
 export function createAdapter(config: BotConfig, logger: Logger): CloudAdapter {
@@ -32,10 +33,11 @@ export function createAdapter(config: BotConfig, logger: Logger): CloudAdapter {
       },
       'unhandled error in a turn',
     );
-    // Only a message gets an apology, in its own conversation. An invoke's card says what happened, and an
-    // event is a turn the bot started itself (a proactive message), whose conversation may not be the one
-    // the person is looking at.
-    if (context.activity.type !== 'message') return;
+    // Only a message gets an apology, in its own conversation, and only if the tenant guard accepted the
+    // turn (otherwise the conversation is a stranger's). An invoke's card says what happened, and an event is
+    // a turn the bot started itself (a proactive message), whose conversation may not be the one the person
+    // is looking at.
+    if (context.activity.type !== 'message' || !tenantAccepted(context)) return;
     await context
       .sendActivity(
         `Sorry, something went wrong on my side. If a reset was in progress, its card shows what happened. Reference: ${reference}`,

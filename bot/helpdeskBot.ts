@@ -3,6 +3,7 @@ import {
   type AdaptiveCardInvokeValue,
   type BotState,
   CardFactory,
+  type InvokeResponse,
   MessageFactory,
   type SigninStateVerificationQuery,
   TeamsActivityHandler,
@@ -14,7 +15,7 @@ import { RESET_PASSWORD_DIALOG, type ResetPasswordDialog } from '../dialogs/rese
 import { SIGN_IN_DIALOG, type SignInDialog, type SignInDialogOptions } from '../dialogs/signInDialog';
 import { cardSettingOf } from './activity';
 import { AgentTokens } from './agentTokens';
-import type { CardActionHandler } from './cardActions';
+import { type CardActionHandler, malformedCardInvoke } from './cardActions';
 import { parseCommand } from './commands';
 import type { Logger } from './logger';
 
@@ -99,6 +100,21 @@ export class HelpdeskBot extends TeamsActivityHandler {
     // and the next reset finds it.
     if (result.status === DialogTurnStatus.empty)
       this.logger.info('a sign-in arrived with no prompt waiting');
+  }
+
+  /**
+   * A malformed card click is answered with the Universal Actions error response before botbuilder reads it;
+   * every other invoke goes to botbuilder, which answers 501 to the names the bot does not implement.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name === 'adaptiveCard/action') {
+      const malformed = malformedCardInvoke(context.activity.value);
+      if (malformed) {
+        this.logger.warn({ reason: 'malformed-card-action' }, 'rejected a card action');
+        return { status: malformed.statusCode, body: malformed };
+      }
+    }
+    return super.onInvokeActivity(context);
   }
 
   protected override async onAdaptiveCardInvoke(

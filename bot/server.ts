@@ -1,5 +1,6 @@
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import restify from 'restify';
+import { rejectMalformedActivities } from './activityShape';
 import { describeError } from './errorShape';
 import type { Logger } from './logger';
 
@@ -13,7 +14,7 @@ export function createHttpServer(
   // Bot Framework activities are small; a cap keeps a hostile caller from making us parse megabytes.
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
 
-  server.post('/api/messages', async (req, res) => {
+  server.post('/api/messages', rejectMalformedActivities(logger), async (req, res) => {
     await adapter.process(req, res, (context) => bot.run(context));
   });
   // Local clients such as the Agents Playground probe the endpoint with HEAD before they connect.
