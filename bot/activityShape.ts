@@ -13,7 +13,12 @@ import type { Logger } from './logger';
  * (@microsoft/agents-activity); unknown fields pass, as the spec requires (A2005).
  */
 
-const id = z.string().min(1);
+/**
+ * Ids Teams sends are at most a few hundred characters (our guess from the shapes it documents); a longer one
+ * ends up in a Bot Connector URL (`/v3/conversations/{id}/activities/{replyToId}`) that no connector serves.
+ */
+const MAX_ID = 1_024;
+const id = z.string().min(1).max(MAX_ID);
 const text = z.string();
 
 /** `from`, `recipient`, a member added or removed: an id, and strings where Teams sends strings. */
@@ -33,10 +38,24 @@ const serviceUrl = z.string().refine((value) => {
 /** A JSON object (not an array, not null). */
 const record = z.record(z.unknown());
 
+/**
+ * An entity has a `type`; a mention names who is mentioned, and its text, as botbuilder reads them
+ * (`TurnContext.getMentions` lower-cases `type`; `removeMentionText` reads `mentioned.id` and `text`).
+ */
+const mention = z.object({ mentioned: z.object({ id: z.string() }).passthrough(), text: text.optional() });
+const entity = z
+  .object({ type: z.string() })
+  .passthrough()
+  .superRefine((value, context) => {
+    if (value.type.toLowerCase() === 'mention' && !mention.safeParse(value).success) {
+      context.addIssue({ code: z.ZodIssueCode.custom, message: 'malformed mention' });
+    }
+  });
+
 const activityShape = z
   .object({
     type: z.string().min(1),
-    id: text.optional(),
+    id: text.max(MAX_ID).optional(),
     name: text.optional(),
     channelId: id,
     serviceUrl,
@@ -48,7 +67,8 @@ const activityShape = z
         conversationType: text.optional(),
         isGroup: z.boolean().optional(),
         name: text.optional(),
-        tenantId: z.unknown(),
+        // Copied into every reply, where the connector client refuses anything but a string.
+        tenantId: text.optional(),
       })
       .passthrough(),
     // The tenant inside is left to the tenant guard, which refuses anything but our tenant id.
@@ -56,12 +76,12 @@ const activityShape = z
     text: text.optional(),
     textFormat: text.optional(),
     locale: text.optional(),
-    replyToId: text.optional(),
+    replyToId: text.max(MAX_ID).optional(),
     timestamp: text.optional(),
     localTimestamp: text.optional(),
     expiration: text.optional(),
     deliveryMode: text.optional(),
-    entities: z.array(record).optional(),
+    entities: z.array(entity).optional(),
     attachments: z.array(record).optional(),
     membersAdded: z.array(channelAccount).optional(),
     membersRemoved: z.array(channelAccount).optional(),

@@ -25,6 +25,16 @@ export interface BotSignIn {
   tokens: AgentTokens;
 }
 
+/**
+ * The invokes the bot answers: card clicks (Universal Actions) and, in agent mode, Teams' sign-in (in bot mode
+ * botbuilder answers those 501).
+ */
+const IMPLEMENTED_INVOKES = new Set<string | undefined>([
+  'adaptiveCard/action',
+  'signin/verifyState',
+  'signin/tokenExchange',
+]);
+
 /** Routes each turn: text to the conversation, card clicks to the card action handler. */
 export class HelpdeskBot extends TeamsActivityHandler {
   private readonly dialogs: DialogSet;
@@ -103,11 +113,20 @@ export class HelpdeskBot extends TeamsActivityHandler {
   }
 
   /**
-   * A malformed card click is answered with the Universal Actions error response before botbuilder reads it;
-   * every other invoke goes to botbuilder, which answers 501 to the names the bot does not implement.
+   * Invokes the bot does not implement are answered 501 (`NotImplemented`, as botbuilder answers them) before
+   * botbuilder's Teams handlers read their `value` unchecked; a malformed card click is answered with the
+   * Universal Actions error response before botbuilder reads it.
    */
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
-    if (context.activity.name === 'adaptiveCard/action') {
+    const { name } = context.activity;
+    if (!IMPLEMENTED_INVOKES.has(name)) {
+      this.logger.debug(
+        { invoke: typeof name === 'string' ? name.slice(0, 60) : null },
+        'invoke not implemented',
+      );
+      return { status: 501 };
+    }
+    if (name === 'adaptiveCard/action') {
       const malformed = malformedCardInvoke(context.activity.value);
       if (malformed) {
         this.logger.warn({ reason: 'malformed-card-action' }, 'rejected a card action');
