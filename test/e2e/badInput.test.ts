@@ -37,7 +37,7 @@ describe('end to end over HTTP: bad input', function () {
       { ...bot.personal(MARKER), entities: [{ type: 'mention', text: MARKER }] },
     ];
     for (const activity of malformed) {
-      const answer = await bot.post(activity as Partial<Activity>);
+      const answer = await bot.post(activity);
       assert.equal(answer.status, 400, JSON.stringify(activity));
       assert.equal(answer.body, undefined);
     }
