@@ -11,6 +11,7 @@ import { NotAChannelToken } from './authenticationFailures';
 import type { BotAuthenticationConfig, BotConfig } from './config';
 import { describeError, stackFramesOf } from './errorShape';
 import type { Logger } from './logger';
+import { tenantAccepted } from './tenantGuard';
 
 /**
  * botbuilder's CloudAdapter with its two steps apart: checking a request's token, then running the turn.
@@ -73,10 +74,11 @@ export function createAdapter(config: BotConfig, logger: Logger): InboundCloudAd
       },
       'unhandled error in a turn',
     );
-    // Only a message gets an apology, in its own conversation. An invoke's card says what happened, and an
-    // event is a turn the bot started itself (a proactive message), whose conversation may not be the one
-    // the person is looking at.
-    if (context.activity.type !== 'message') return;
+    // Only a message gets an apology, in its own conversation, and only if the tenant guard accepted the
+    // turn (otherwise the conversation is a stranger's). An invoke's card says what happened, and an event is
+    // a turn the bot started itself (a proactive message), whose conversation may not be the one the person
+    // is looking at.
+    if (context.activity.type !== 'message' || !tenantAccepted(context)) return;
     await context
       .sendActivity(
         `Sorry, something went wrong on my side. If a reset was in progress, its card shows what happened. Reference: ${reference}`,

@@ -65,6 +65,35 @@ const confirmResetData = z.object({
 const cancelResetData = z.object({ resetId: pendingId });
 const refreshCardData = z.union([z.object({ resetId: pendingId }), z.object({ selectionId: pendingId })]);
 
+/**
+ * What every `adaptiveCard/action` invoke must carry before botbuilder reads it: botbuilder's own reading
+ * (`ActivityHandler.getAdaptiveCardInvokeValue`) dereferences `value.action.type` unchecked, so a click
+ * without an action would end the turn in an error (answered 501).
+ */
+const cardInvokeValue = z
+  .object({
+    action: z
+      .object({ type: z.string(), verb: z.string(), data: z.record(z.unknown()).optional() })
+      .passthrough(),
+  })
+  .passthrough();
+
+/**
+ * The Universal Actions error response for a malformed `adaptiveCard/action` invoke, or undefined when it is
+ * well-formed. Its shape is botbuilder's own for the invokes it refuses
+ * (`ActivityHandler.createAdaptiveCardInvokeErrorResponse`: `{ statusCode: 400, type:
+ * 'application/vnd.microsoft.error', value: { code, message } }`; Teams, "Universal Actions for Adaptive
+ * Cards", Adaptive Card invoke response), answered with HTTP 400.
+ */
+export function malformedCardInvoke(value: unknown): AdaptiveCardInvokeResponse | undefined {
+  if (cardInvokeValue.safeParse(value).success) return undefined;
+  return {
+    statusCode: 400,
+    type: 'application/vnd.microsoft.error',
+    value: { code: 'BadRequest', message: 'The card action is malformed. Nothing was changed.' },
+  };
+}
+
 /** What the card actions work with besides the use cases' dependencies. */
 export interface CardActionServices {
   /** The directory held to a time budget: every request of one click, retries included, ends within it. */

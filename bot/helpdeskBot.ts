@@ -3,6 +3,7 @@ import {
   type AdaptiveCardInvokeValue,
   type BotState,
   CardFactory,
+  type InvokeResponse,
   MessageFactory,
   type SigninStateVerificationQuery,
   TeamsActivityHandler,
@@ -14,7 +15,7 @@ import { RESET_PASSWORD_DIALOG, type ResetPasswordDialog } from '../dialogs/rese
 import { SIGN_IN_DIALOG, type SignInDialog, type SignInDialogOptions } from '../dialogs/signInDialog';
 import { cardSettingOf } from './activity';
 import { AgentTokens } from './agentTokens';
-import type { CardActionHandler } from './cardActions';
+import { type CardActionHandler, malformedCardInvoke } from './cardActions';
 import { parseCommand } from './commands';
 import type { Logger } from './logger';
 
@@ -23,6 +24,16 @@ export interface BotSignIn {
   dialog: SignInDialog;
   tokens: AgentTokens;
 }
+
+/**
+ * The invokes the bot answers: card clicks (Universal Actions) and, in agent mode, Teams' sign-in (in bot mode
+ * botbuilder answers those 501).
+ */
+const IMPLEMENTED_INVOKES = new Set<string | undefined>([
+  'adaptiveCard/action',
+  'signin/verifyState',
+  'signin/tokenExchange',
+]);
 
 /** Routes each turn: text to the conversation, card clicks to the card action handler. */
 export class HelpdeskBot extends TeamsActivityHandler {
@@ -99,6 +110,30 @@ export class HelpdeskBot extends TeamsActivityHandler {
     // and the next reset finds it.
     if (result.status === DialogTurnStatus.empty)
       this.logger.info('a sign-in arrived with no prompt waiting');
+  }
+
+  /**
+   * Invokes the bot does not implement are answered 501 (`NotImplemented`, as botbuilder answers them) before
+   * botbuilder's Teams handlers read their `value` unchecked; a malformed card click is answered with the
+   * Universal Actions error response before botbuilder reads it.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const { name } = context.activity;
+    if (!IMPLEMENTED_INVOKES.has(name)) {
+      this.logger.debug(
+        { invoke: typeof name === 'string' ? name.slice(0, 60) : null },
+        'invoke not implemented',
+      );
+      return { status: 501 };
+    }
+    if (name === 'adaptiveCard/action') {
+      const malformed = malformedCardInvoke(context.activity.value);
+      if (malformed) {
+        this.logger.warn({ reason: 'malformed-card-action' }, 'rejected a card action');
+        return { status: malformed.statusCode, body: malformed };
+      }
+    }
+    return super.onInvokeActivity(context);
   }
 
   protected override async onAdaptiveCardInvoke(

@@ -1,5 +1,6 @@
 import type { ActivityHandler } from 'botbuilder';
 import restify from 'restify';
+import { rejectMalformedActivities } from './activityShape';
 import type { InboundCloudAdapter } from './adapter';
 import { describeError } from './errorShape';
 import { inboundActivities } from './inboundActivities';
@@ -15,7 +16,7 @@ export function createHttpServer(
   // Bot Framework activities are small; a cap keeps a hostile caller from making us parse megabytes.
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
 
-  server.post('/api/messages', inboundActivities(adapter, bot, logger));
+  server.post('/api/messages', rejectMalformedActivities(logger), inboundActivities(adapter, bot, logger));
   // Local clients such as the Agents Playground probe the endpoint with HEAD before they connect.
   server.head('/api/messages', (_req, res, next) => {
     res.send(200);

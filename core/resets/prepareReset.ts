@@ -96,7 +96,11 @@ export async function prepareReset(
   return { kind: 'ready', pending, target, warnings: decision.warnings };
 }
 
-/** The requester picked one of the offered users: only one of those, only once, only the one who asked. */
+/**
+ * The requester picked one of the offered users: only one of those, only once, only the one who asked. A pick
+ * of someone not offered (a forged card payload) is refused before the picker is used, so that the real
+ * choice can still be made.
+ */
 export async function pickUser(
   requester: Requester,
   selectionId: string,
@@ -104,6 +108,10 @@ export async function pickUser(
   conversationId: string,
   deps: ResetDependencies,
 ): Promise<Preparation | Rejected> {
+  const offered = await deps.pendingActions.look('selection', selectionId, requester.aadObjectId);
+  if (offered.open && offered.viewerIsRequester && !offered.action.candidateIds.includes(userId)) {
+    return rejected('not-a-candidate', requester, deps.audit);
+  }
   const claim = await deps.pendingActions.claimOnce('selection', selectionId, requester.aadObjectId);
   if (!claim.claimed) return rejected(claim.reason, requester, deps.audit);
   if (!claim.action.candidateIds.includes(userId)) return rejected('not-a-candidate', requester, deps.audit);

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { createAdapter } from '../../bot/adapter';
 import { loadConfig } from '../../bot/config';
 import { describeError } from '../../bot/errorShape';
+import { TenantGuard } from '../../bot/tenantGuard';
 import { LogCapture } from '../support/logCapture';
 import { TENANT_ID } from '../support/teamsActivities';
 
@@ -28,7 +29,7 @@ describe("the adapter's error handler", () => {
     logs = new LogCapture();
   });
 
-  async function failTurn(type: string, error: Error): Promise<string[]> {
+  async function failTurn(type: string, error: Error, accepted = true): Promise<string[]> {
     const adapter = createAdapter(
       loadConfig({ AZURE_TENANT_ID: TENANT_ID, BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true' }),
       pino(logs),
@@ -37,7 +38,11 @@ describe("the adapter's error handler", () => {
     const context = new TurnContext(new TestAdapter(), {
       type,
       conversation: { id: '19:support@thread.tacv2', isGroup: true, conversationType: 'channel', name: '' },
+      channelData: { tenant: { id: TENANT_ID } },
     });
+    // The tenant guard marks the turns it lets through; its own test covers how.
+    if (accepted)
+      await new TenantGuard(TENANT_ID, pino({ level: 'silent' })).onTurn(context, () => Promise.resolve());
     context.onSendActivities((_context, activities) => {
       replies.push(...activities.map((activity) => String(activity.text)));
       return Promise.resolve(activities.map(() => ({ id: 'x' })));
@@ -73,6 +78,10 @@ describe("the adapter's error handler", () => {
       [],
       'an event turn is one the bot started itself, in a conversation that may not be the one in view',
     );
+  });
+
+  it('never apologises in a turn the tenant guard did not accept', async () => {
+    assert.deepEqual(await failTurn('message', echoingConnectorError(), false), []);
   });
 });
 

@@ -495,14 +495,17 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     await control('DELETE', '/_sim/faults');
   });
 
-  it('refuses activities from another tenant over HTTP', async () => {
+  it('refuses activities from another tenant over HTTP, posting nothing to their conversation', async () => {
     const foreign = {
       ...personal('reset megan'),
       channelData: { tenant: { id: '00000000-0000-4000-8000-000000000000' } },
     };
     foreign.conversation = { ...foreign.conversation!, tenantId: '00000000-0000-4000-8000-000000000000' };
-    await post(foreign);
-    const reply = await connector.waitFor(() => true);
-    assert.match(String(reply.activity?.text), /only its own organization/);
+    assert.equal((await post(foreign)).status, 200);
+    const click = await post({ ...foreign, type: 'invoke', name: 'adaptiveCard/action', text: undefined });
+    assert.equal(click.status, 403);
+    await app.idle();
+    assert.deepEqual(connector.calls, []);
+    assert.match(logs.text, /refused an activity from another tenant/);
   });
 });

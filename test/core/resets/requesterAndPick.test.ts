@@ -56,11 +56,20 @@ describe('use case: prepareReset and pickUser', () => {
     assert.equal(again.kind === 'rejected' && again.reason, 'already-used');
   });
 
-  it('refuses a user who was not offered', async () => {
+  it('refuses a user who was not offered, and leaves the picker usable for the real choice', async () => {
     const world = useCaseWorld();
-    const picked = await pickUser(ALEX, await offer(world), IDS.adele, CONVERSATION, world.deps);
-    assert.equal(picked.kind === 'rejected' && picked.reason, 'not-a-candidate');
+    const selectionId = await offer(world);
+    const forged = await pickUser(ALEX, selectionId, IDS.adele, CONVERSATION, world.deps);
+    assert.equal(forged.kind === 'rejected' && forged.reason, 'not-a-candidate');
     assert.ok(world.audit.some((event) => event.reason === 'not-a-candidate'));
+    const real = await pickUser(ALEX, selectionId, IDS.megan, CONVERSATION, world.deps);
+    assert.equal(real.kind === 'ready' && real.target.user.id, IDS.megan);
+  });
+
+  it("refuses someone else's pick of a user who was not offered as someone else's", async () => {
+    const world = useCaseWorld();
+    const picked = await pickUser(MEGAN, await offer(world), IDS.adele, CONVERSATION, world.deps);
+    assert.equal(picked.kind === 'rejected' && picked.reason, 'not-requester');
   });
 
   it("refuses someone else's pick", async () => {
