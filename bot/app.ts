@@ -38,6 +38,11 @@ export interface BotAppOptions {
   directory?: Directory;
   /** The reset limits' clock (tests move it instead of waiting). */
   clock?: () => Date;
+  /**
+   * How long a click's "Resetting…" answer is given before its card is replaced (1 s by default, what a Teams
+   * client needs). Tests over a loopback connector, whose answers arrive at once, shorten it.
+   */
+  answerLeadMs?: number;
 }
 
 export interface BotApp {
@@ -107,6 +112,7 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
       background,
       resetAsRequester: agentMode?.forClicks,
       clickBudgetMs: config.clickBudgetMs,
+      answerLeadMs: options.answerLeadMs,
       logger,
     }),
     logger,
