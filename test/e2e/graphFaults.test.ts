@@ -75,18 +75,44 @@ interface SimCall {
   requestId: string;
 }
 
+/**
+ * The cases share no bot: each lane is a `BotOverHttp` of its own (simulator, fault registry, call log,
+ * connector, storage), its cases one after another, and the lanes run at once. A hang spends ~7 s waiting, so
+ * each step's hang has a lane of its own, beside the lane of that step's other five faults.
+ */
+interface Lane {
+  stepName: string;
+  step: Step;
+  faults: FaultName[];
+}
+
+const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
+const caseName = (stepName: string, faultName: FaultName): string => `${stepName} ${faultName}`;
+/** The matrix, in the order the summary lists it. */
+const CASE_NAMES = Object.keys(STEPS).flatMap((stepName) =>
+  FAULT_NAMES.map((faultName) => caseName(stepName, faultName)),
+);
+const LANES: Lane[] = Object.entries(STEPS).flatMap(([stepName, step]) => [
+  { stepName, step, faults: FAULT_NAMES.filter((faultName) => faultName !== 'hang') },
+  { stepName, step, faults: ['hang'] },
+]);
+
 describe('end to end over HTTP: a reset while each Graph step fails (429, 500, 503, hang, dropped connection)', function () {
   this.timeout(120_000);
 
-  let bot: BotOverHttp;
-  const results: CaseResult[] = [];
+  /** Each case's result (or what went wrong running it), by case name; asserted in its own `it`. */
+  const outcomes = new Map<string, CaseResult | Error>();
 
   before(async () => {
-    bot = await BotOverHttp.start({ CLICK_BUDGET_SECONDS: String(CLICK_BUDGET_SECONDS) });
+    const lanes = await Promise.allSettled(LANES.map(runLane));
+    const failed = lanes.find((lane): lane is PromiseRejectedResult => lane.status === 'rejected');
+    if (failed) throw failed.reason;
   });
 
-  after(async () => {
-    await bot?.close();
+  after(() => {
+    const results = CASE_NAMES.map((name) => outcomes.get(name)).filter(
+      (r): r is CaseResult => r !== undefined && !(r instanceof Error),
+    );
     const count = (test: (r: CaseResult) => boolean) => results.filter(test).length;
     const maxApplied = Math.max(0, ...results.map((r) => r.resetsApplied));
     const withIds = results.filter((r) => r.requestIdShown !== 'no request-id from Graph');
@@ -104,17 +130,37 @@ describe('end to end over HTTP: a reset while each Graph step fails (429, 500, 5
     for (const r of results) console.log(`  ${JSON.stringify(r)}`);
   });
 
-  for (const [stepName, step] of Object.entries(STEPS)) {
-    for (const [faultName, fault] of Object.entries(FAULTS) as [FaultName, Record<string, unknown>][]) {
-      it(`${stepName}: ${faultName}`, async () => {
-        const result = await runCase(`${stepName} ${faultName}`, step, faultName, fault);
-        results.push(result);
+  for (const stepName of Object.keys(STEPS)) {
+    for (const faultName of FAULT_NAMES) {
+      it(`${stepName}: ${faultName}`, () => {
+        const result = outcomes.get(caseName(stepName, faultName));
+        assert.ok(result !== undefined, 'the case ran');
+        if (result instanceof Error) throw result;
         assertCase(result, stepName, faultName);
       });
     }
   }
 
+  /** One bot for the lane's cases, one case after another. */
+  async function runLane({ stepName, step, faults }: Lane): Promise<void> {
+    const bot = await BotOverHttp.start({ CLICK_BUDGET_SECONDS: String(CLICK_BUDGET_SECONDS) });
+    try {
+      for (const faultName of faults) {
+        const name = caseName(stepName, faultName);
+        outcomes.set(
+          name,
+          await runCase(bot, name, step, faultName, FAULTS[faultName]).catch((error: unknown) =>
+            error instanceof Error ? error : new Error(String(error)),
+          ),
+        );
+      }
+    } finally {
+      await bot.close();
+    }
+  }
+
   async function runCase(
+    bot: BotOverHttp,
     name: string,
     step: Step,
     faultName: FaultName,
@@ -142,13 +188,13 @@ describe('end to end over HTTP: a reset while each Graph step fails (429, 500, 5
 
       let otherConversationServed: boolean | undefined;
       if (faultName === 'hang') {
-        otherConversationServed = await anotherAgentIsServed(clicker, clickedAt, answers);
+        otherConversationServed = await anotherAgentIsServed(bot, clicker, clickedAt, answers);
       }
-      const outcome = await outcomeOf();
+      const outcome = await outcomeOf(bot);
       await clicker.app.idle();
       // A held request is applied when its hang ends: count it.
       if (faultName === 'hang') await sleep(Math.max(0, clickedAt + HANG_MS + 500 - Date.now()));
-      const calls = await simulatorCalls();
+      const calls = await simulatorCalls(bot);
 
       // Still serving: the same agent can ask again.
       const after = await clicker.post(clicker.personal('reset adelev@contoso.com'));
@@ -167,7 +213,7 @@ describe('end to end over HTTP: a reset while each Graph step fails (429, 500, 5
         ...(outcome !== undefined && /Password reset for/.test(outcome) && { sessions: sessionsOf(outcome) }),
         requestIdShown: requestIdShown(outcome, calls, step),
         audited: newLogs.some((line) => /"audit":true/.test(line) && /"action":"reset-/.test(line)),
-        passwordSent: await passwordSent(),
+        passwordSent: await passwordSent(bot),
         ...(otherConversationServed !== undefined && { otherConversationServed }),
       };
     } finally {
@@ -177,6 +223,7 @@ describe('end to end over HTTP: a reset while each Graph step fails (429, 500, 5
 
   /** While the click hangs, Diego asks for a reset in his own 1:1 chat and gets his card in time. */
   async function anotherAgentIsServed(
+    bot: BotOverHttp,
     clicker: BotOverHttp,
     clickedAt: number,
     answers: HttpAnswer[],
@@ -186,7 +233,7 @@ describe('end to end over HTTP: a reset while each Graph step fails (429, 500, 5
       if (Date.now() - clickedAt > CLICK_BUDGET_SECONDS * 1000) return false;
       await sleep(50);
     }
-    const message = diegoSays('reset adelev@contoso.com');
+    const message = diegoSays(bot, 'reset adelev@contoso.com');
     const answer = await clicker.post(message, HANG_MS);
     answers.push(answer);
     try {
@@ -202,7 +249,7 @@ describe('end to end over HTTP: a reset while each Graph step fails (429, 500, 5
     }
   }
 
-  function diegoSays(text: string): Partial<Activity> {
+  function diegoSays(bot: BotOverHttp, text: string): Partial<Activity> {
     const message = bot.personal(text, DIEGO);
     return {
       ...message,
@@ -217,7 +264,7 @@ describe('end to end over HTTP: a reset while each Graph step fails (429, 500, 5
   }
 
   /** The card that replaced the confirmation, if one came. */
-  async function outcomeOf(): Promise<string | undefined> {
+  async function outcomeOf(bot: BotOverHttp): Promise<string | undefined> {
     try {
       return await bot.outcomeCard(CLICK_BUDGET_SECONDS * 1000 + 5_000);
     } catch {
@@ -225,12 +272,12 @@ describe('end to end over HTTP: a reset while each Graph step fails (429, 500, 5
     }
   }
 
-  async function simulatorCalls(): Promise<SimCall[]> {
+  async function simulatorCalls(bot: BotOverHttp): Promise<SimCall[]> {
     return (await bot.simulatorControl('GET', '/_sim/calls')).value as SimCall[];
   }
 
   /** Each temporary password sent must sign Megan in: never one the account may not have. */
-  async function passwordSent(): Promise<CaseResult['passwordSent']> {
+  async function passwordSent(bot: BotOverHttp): Promise<CaseResult['passwordSent']> {
     const sent = bot.connector.calls.filter((call: ConnectorCall) =>
       /Temporary password/.test(JSON.stringify(cardIn(call))),
     );
