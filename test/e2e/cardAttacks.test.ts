@@ -111,11 +111,6 @@ describe('card attacks over HTTP: forged clicks change nothing, racing confirms 
     const { resetId } = await pendingReset();
     const forged = forgeries(resetId);
     const answers = await clickAll(forged);
-    assert.deepEqual(
-      answers.filter((answer) => answer.status >= 500).map((answer) => answer.status),
-      [],
-      'no forged click gets a 5xx',
-    );
     await bot.app.idle();
 
     // A cancelled card, replayed by its own requester.
@@ -133,10 +128,12 @@ describe('card attacks over HTTP: forged clicks change nothing, racing confirms 
     await bot.app.idle();
 
     const total = forged.length + replays.length + 1;
-    assert.equal(await bot.passwordChanges(), 0, 'a forged, replayed or expired click changed a password');
+    const changed = await bot.passwordChanges();
+    const serverErrors = [...answers, ...replays, late].filter((answer) => answer.status >= 500).length;
+    console.log(`      forged clicks: ${total}, passwords changed: ${changed}, 5xx answers: ${serverErrors}`);
+    assert.equal(changed, 0, 'a forged, replayed or expired click changed a password');
+    assert.equal(serverErrors, 0, 'a forged click got a 5xx');
     assert.ok(!bot.logs.text.includes('"action":"reset-succeeded"'), 'a reset was audited as done');
-    console.log(`      forged clicks: ${total}, passwords changed: 0, 5xx answers: 0`);
-    for (const answer of [...replays, late]) assert.ok(answer.status < 500);
 
     // The real card is still the requester's to use: forgeries burned nothing.
     const { status } = await bot.click(bot.personal(''), 'confirmReset', { resetId });
