@@ -7,7 +7,7 @@ import type { ResetDependencies } from '../core/resets';
 import { type RequesterSignIn, ResetPasswordDialog } from '../dialogs/resetPasswordDialog';
 import { SignInDialog, type SignInChecks } from '../dialogs/signInDialog';
 import { createAppCredential } from '../graph/appCredential';
-import { createDelegatedGraphClient, createGraphClient } from '../graph/graphClient';
+import { createDelegatedGraphClient, createGraphClient, graphTokenScope } from '../graph/graphClient';
 import { GraphDelegatedPasswordReset } from '../graph/graphDelegatedPasswordReset';
 import { GraphDirectory } from '../graph/graphDirectory';
 import { KeyValuePendingActionStore } from '../storage/keyValuePendingActionStore';
@@ -24,6 +24,7 @@ import { type BotSignIn, HelpdeskBot } from './helpdeskBot';
 import { createLogger, type Logger } from './logger';
 import { OriginCards } from './originCards';
 import { PrivateSignIn } from './privateSignIn';
+import { Readiness } from './readiness';
 import { originOf } from './proactive';
 import { teamsRequesters } from './requesters';
 import { createHttpServer } from './server';
@@ -49,17 +50,29 @@ export interface BotApp {
   logger: Logger;
   /** Starts listening; resolves to the base URL, e.g. http://127.0.0.1:3978. */
   listen(port?: number): Promise<string>;
-  /** Stops listening, then waits for work still running after its turn (a reset after its click). */
-  close(): Promise<void>;
+  /**
+   * Stops taking turns (`/readyz` and `/api/messages` answer 503 from now on), then waits, at most `graceMs`
+   * (default 25 s), for requests in flight and work still running after its turn (a reset after its click).
+   * `finished` is false when time ran out first.
+   */
+  close(graceMs?: number): Promise<{ finished: boolean }>;
   /** Resolves when no work is running after its turn. */
   idle(): Promise<void>;
 }
+
+/**
+ * How long a stopping bot waits for work in flight: under the 30 s Azure Container Apps and Kubernetes give a
+ * container between SIGTERM and SIGKILL by default.
+ */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
 
 /** Wires the bot from its configuration. The composition root: nothing else constructs collaborators. */
 export function createBotApp(config: BotConfig, options: BotAppOptions = {}): BotApp {
   const logger = createLogger(config.logLevel, options.logDestination);
   const storage = options.storage ?? new MemoryStorage();
-  const directoryWithin = directories(config, logger, options.directory);
+  // One credential for the directory and the readiness probe, so that they share its token cache.
+  const graphCredential = options.directory ? undefined : createAppCredential(config.graph);
+  const directoryWithin = directories(config, logger, options.directory, graphCredential);
   const directory = directoryWithin();
   const deps: ResetDependencies = {
     directory,
@@ -118,7 +131,12 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
     logger,
     agentMode?.forBot,
   );
-  const server = createHttpServer(adapter, bot, logger);
+  let stopping = false;
+  const readiness = new Readiness(
+    storage,
+    graphCredential && { credential: graphCredential, scope: graphTokenScope(config.graph) },
+  );
+  const server = createHttpServer(adapter, bot, logger, { readiness, stopping: () => stopping });
 
   return {
     logger,
@@ -130,12 +148,23 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
           resolve(`http://127.0.0.1:${address.port}`);
         });
       }),
-    // Resets already answered with "Resetting…" finish and update their cards before the bot stops.
-    close: async () => {
-      await new Promise<void>((resolve) => {
+    // Resets already answered with "Resetting…" finish and update their cards before the bot stops, for at
+    // most `graceMs`: a platform stops waiting for a process after its own grace period.
+    close: async (graceMs = DEFAULT_SHUTDOWN_GRACE_MS) => {
+      stopping = true;
+      const closed = new Promise<void>((resolve) => {
         server.close(() => resolve());
       });
-      await background.idle();
+      const finished = Promise.all([closed, background.idle()]).then(() => true);
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), graceMs);
+      });
+      try {
+        return { finished: await Promise.race([finished, gaveUp]) };
+      } finally {
+        clearTimeout(timer);
+      }
     },
     idle: () => background.idle(),
   };
@@ -145,10 +174,11 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
 function directories(
   config: BotConfig,
   logger: Logger,
-  injected?: Directory,
+  injected: Directory | undefined,
+  credential: ReturnType<typeof createAppCredential> | undefined,
 ): (budget?: WorkBudget) => Directory {
   if (injected) return () => injected;
-  const client = createGraphClient(config.graph);
+  const client = createGraphClient(config.graph, credential);
   // One notice sink for every directory instance (one per click), so each notice is logged once.
   const noticed = new Set<string>();
   const notices = {

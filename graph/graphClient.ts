@@ -2,6 +2,7 @@ import { Client, HTTPMessageHandler, MiddlewareFactory } from '@microsoft/micros
 import type { Middleware } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import type { AuthenticationProvider } from '@microsoft/microsoft-graph-client';
+import type { TokenCredential } from '@azure/identity';
 import { createAppCredential, parseHttpsUrl, type AppCredentialConfig } from './appCredential';
 import { PUBLIC_CLOUD_GRAPH } from './clouds';
 import { DelegatedTokenProvider, type AccessTokenSource } from './delegatedToken';
@@ -37,9 +38,11 @@ const GRAPH_CLOUD_HOSTS = new Set([
  * Builds the Graph client the directory uses, with the bot's own app-only identity. Debug logging stays off on purpose: the SDK would print every
  * request, and the PATCH that resets a password carries the temporary password in its body.
  */
-export function createGraphClient(config: GraphConnectionConfig): Client {
+export function createGraphClient(
+  config: GraphConnectionConfig,
+  credential: TokenCredential = createAppCredential(config),
+): Client {
   parseHttpsUrl(config.graphBaseUrl, 'graphBaseUrl');
-  const credential = createAppCredential(config);
   const authProvider = new TokenCredentialAuthenticationProvider(credential, {
     scopes: [graphTokenScope(config)],
   });
