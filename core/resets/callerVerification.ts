@@ -100,12 +100,6 @@ export function checkResetDetails(
   return { ok: true, details };
 }
 
-/** The problem with a click's details, if any (for claiming it). */
-export function detailsProblem(asked: AskedDetails, submitted: SubmittedDetails): DetailsProblem | undefined {
-  const checked = checkResetDetails(asked, submitted);
-  return checked.ok ? undefined : checked.problem;
-}
-
 export function isVerificationMethod(value: string): value is CallerVerificationMethod {
   return Object.hasOwn(CALLER_VERIFICATION_METHODS, value);
 }

@@ -5,7 +5,7 @@ import { loadRequesterProfile, loadTargetProfile } from '../profiles';
 import type { PendingReset } from '../pendingActions';
 import type { CompletedReset, Requester, ResetClaim, ResetDependencies, ResetOptions } from './outcomes';
 import { revokeSessions } from './afterReset';
-import { checkResetDetails, detailsProblem, type SubmittedDetails } from './callerVerification';
+import { checkResetDetails, type ResetDetails, type SubmittedDetails } from './callerVerification';
 import { unreachableRefusal } from './privateChat';
 import { rateLimitAudit, rateLimitRefusal } from './rateLimitRefusals';
 import { attempt, outOfTime, rejected } from './steps';
@@ -22,13 +22,16 @@ export async function claimReset(
   deps: Pick<ResetDependencies, 'pendingActions' | 'audit'>,
   submitted: SubmittedDetails = {},
 ): Promise<ResetClaim> {
-  const claim = await deps.pendingActions.claimOnce('reset', resetId, requester.aadObjectId, (pending) =>
-    detailsProblem(pending.shown, submitted),
-  );
+  // Checked on the record as stored, inside the claim; a click that passes keeps its details to record.
+  let details: ResetDetails = {};
+  const claim = await deps.pendingActions.claimOnce('reset', resetId, requester.aadObjectId, (pending) => {
+    const checked = checkResetDetails(pending.shown, submitted);
+    if (!checked.ok) return checked.problem;
+    details = checked.details;
+    return undefined;
+  });
   if (!claim.claimed) return rejected(claim.reason, requester, deps.audit);
-  // The same check the claim just passed, on the same record: it holds, and gives the details to record.
-  const checked = checkResetDetails(claim.action.shown, submitted);
-  return { kind: 'claimed', pending: claim.action, details: checked.ok ? checked.details : {} };
+  return { kind: 'claimed', pending: claim.action, details };
 }
 
 /**
