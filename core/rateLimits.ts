@@ -26,6 +26,8 @@ export const NO_RATE_LIMITS: RateLimitSettings = { perAgentPerHour: 0, perTarget
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
+/** The longest window a counter is read over: after it, a counter untouched since holds nothing that counts. */
+export const LONGEST_RATE_LIMIT_WINDOW_MS = DAY_MS;
 
 export type RateLimitName = 'per-agent' | 'per-target';
 

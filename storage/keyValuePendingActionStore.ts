@@ -64,8 +64,11 @@ export class KeyValuePendingActionStore implements PendingActionStore {
   }
 }
 
+/** Where pending actions live among the store's keys. */
+export const PENDING_ACTION_KEY_PREFIX = 'pending-actions/';
+
 function storageKey(id: string): string {
-  return `pending-actions/${id}`;
+  return `${PENDING_ACTION_KEY_PREFIX}${id}`;
 }
 
 function isStoredItem(value: unknown): value is StoredItem {

@@ -7,17 +7,12 @@ interface StoredCounter {
 }
 
 /**
- * Reset counters in a Bot Framework `Storage`, one item per agent and per user, written with the eTag read, so
- * that two instances sharing the store cannot both take the last slot: the second write fails (412, or
- * MemoryStorage's eTag error) and is retried on what the first wrote.
- *
- * The bound, honestly: a Bot Framework store cannot create an item only if it is absent (MemoryStorage,
- * BlobsStorage and CosmosDbPartitionedStorage all write an item without an eTag unconditionally, and none
- * takes "if-none-match"), so the **first** count ever recorded for an agent or a user is an unconditional
- * write. If instances race to create the same counter, each may pass and the counter keeps one entry: at
- * most (instances − 1) extra resets, once per agent or user, since a counter is never deleted (entries that
- * left the window are pruned, the item stays). Within one instance counts on a key are serialised
- * (`ResetRateLimits`), so the limit is exact there.
+ * Reset counters in the bot's store, one item per agent and per user, written with the eTag read, so that two
+ * instances sharing the store cannot both take the last slot: the second write fails (412, or MemoryStorage's
+ * eTag error) and is retried on what the first wrote. The first count of an agent or a user creates its item
+ * with `CREATE_IF_ABSENT`, an eTag no stored item has: a `StateStore` (storage/stateStore.ts) writes it only
+ * if no item exists, atomically, so two instances racing to create one counter cannot both pass either.
+ * Within one instance counts on a key are also serialised (`ResetRateLimits`).
  */
 export class KeyValueRateCounterStore implements RateCounterStore {
   constructor(private readonly storage: KeyValueStorage) {}
@@ -35,13 +30,12 @@ export class KeyValueRateCounterStore implements RateCounterStore {
     // An empty eTag means "write unconditionally" to every Bot Framework store: never send one.
     if (read.version === '')
       throw new Error('KeyValueRateCounterStore: cannot count on an item without an eTag');
-    // version null: no counter yet, the one unconditional write (see above).
-    const item: StoredCounter = read.version === null ? { entries } : { entries, eTag: read.version };
+    // version null: no counter yet, so create one, unless another writer just did.
+    const item: StoredCounter = { entries, eTag: read.version ?? CREATE_IF_ABSENT };
     try {
       await this.storage.write({ [storageKey]: item });
       return 'written';
     } catch (error) {
-      if (read.version === null) throw error;
       if (isPreconditionFailure(error)) return 'conflict';
       // MemoryStorage reports a lost race with a plain Error and no code: what the item holds now tells.
       const items = await this.storage.read([storageKey]);
@@ -52,8 +46,17 @@ export class KeyValueRateCounterStore implements RateCounterStore {
   }
 }
 
+/**
+ * The eTag of a counter's first write: stores generate their own eTags (numbers, UUIDs, quoted hex), never this,
+ * so it matches no stored item, and a `StateStore` takes an eTag on an absent key as "create if absent".
+ */
+const CREATE_IF_ABSENT = 'helpdesk-reset:create-if-absent';
+
+/** Where reset counters live among the store's keys. */
+export const RATE_COUNTER_KEY_PREFIX = 'rate-limits/';
+
 function storageKeyOf(key: string): string {
-  return `rate-limits/${key}`;
+  return `${RATE_COUNTER_KEY_PREFIX}${key}`;
 }
 
 function isStoredCounter(value: unknown): value is StoredCounter {

@@ -137,6 +137,14 @@ describe('ResetRateLimits', () => {
     assert.equal(verdicts.filter((verdict) => verdict.allowed).length, 1);
   });
 
+  it('lets only one of two instances take the only slot of a counter neither has created yet (atomic create)', async () => {
+    const first = limits(0, 1);
+    const second = limits(0, 1);
+
+    const verdicts = await Promise.all([first.take(ALEX, MEGAN), second.take(MIRIAM, MEGAN)]);
+    assert.equal(verdicts.filter((verdict) => verdict.allowed).length, 1);
+  });
+
   it('refuses, counting nothing, when every write keeps losing a race', async () => {
     const inner = new KeyValueRateCounterStore(storage);
     const alwaysRaced: RateCounterStore = {
