@@ -93,9 +93,9 @@ module.exports = {
       name: 'adapters-only-in-the-composition-root',
       severity: 'error',
       comment:
-        'Within bot/, only the wiring (app.ts) and the configuration (config.ts) choose the Graph adapter and ' +
-        'the stores; everything else talks to core/ ports.',
-      from: { path: '^bot/', pathNot: '^bot/(app|config)\\.ts$' },
+        'Within bot/, only the wiring (app.ts, stateStores.ts) and the configuration (config.ts) choose the Graph ' +
+        'adapter and the stores; everything else talks to core/ ports.',
+      from: { path: '^bot/', pathNot: '^bot/(app|config|stateStores)\\.ts$' },
       to: { path: '^(graph|storage)/' },
     },
     {

@@ -1,4 +1,4 @@
-import { type CloudAdapter, MemoryStorage, type Storage, TeamsSSOTokenExchangeMiddleware } from 'botbuilder';
+import { type CloudAdapter, type Storage, TeamsSSOTokenExchangeMiddleware } from 'botbuilder';
 import type { DestinationStream } from 'pino';
 import type { Directory } from '../core/directory';
 import { PendingActions } from '../core/pendingActions';
@@ -12,10 +12,11 @@ import { GraphDelegatedPasswordReset } from '../graph/graphDelegatedPasswordRese
 import { GraphDirectory } from '../graph/graphDirectory';
 import { KeyValuePendingActionStore } from '../storage/keyValuePendingActionStore';
 import { KeyValueRateCounterStore } from '../storage/keyValueRateCounterStore';
+import type { StateStore } from '../storage/stateStore';
 import { createAdapter } from './adapter';
 import { AgentTokens } from './agentTokens';
 import { BackgroundWork } from './backgroundWork';
-import { LoggerAuditLog } from './auditLog';
+import { RecordedAuditLog } from './auditLog';
 import { CardActionHandler, type RequesterResets } from './cardActions';
 import { ClickBudget, INVOKE_ANSWER_BUDGET_MS, type WorkBudget } from './clickBudget';
 import type { AgentSignInConfig, BotConfig } from './config';
@@ -30,12 +31,17 @@ import { teamsRequesters } from './requesters';
 import { createHttpServer } from './server';
 import { TenantGuard } from './tenantGuard';
 import { TokenServiceClient } from './tokenService';
+import { describeStore, openStateStore } from './stateStores';
+import { StoreUpkeep } from './storeUpkeep';
 
 export interface BotAppOptions {
   /** Where logs go (tests capture them); stdout by default. */
   logDestination?: DestinationStream;
-  /** Conversation state and pending card actions; in-memory by default (one instance). */
-  storage?: Storage;
+  /**
+   * Conversation state, pending card actions, reset counters and the audit trail: the store the configuration
+   * names (`STATE_STORE`) unless a test brings one. The app closes it when it stops.
+   */
+  store?: StateStore;
   directory?: Directory;
   /** The reset limits' clock (tests move it instead of waiting). */
   clock?: () => Date;
@@ -69,9 +75,15 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
 /** Wires the bot from its configuration. The composition root: nothing else constructs collaborators. */
 export function createBotApp(config: BotConfig, options: BotAppOptions = {}): BotApp {
   const logger = createLogger(config.logLevel, options.logDestination);
-  const storage = options.storage ?? new MemoryStorage();
-  // One credential for the directory and the readiness probe, so that they share its token cache.
+  // One credential for the directory, the readiness probe and Blob storage, so that they share its token cache.
   const graphCredential = options.directory ? undefined : createAppCredential(config.graph);
+  const store =
+    options.store ?? openStateStore(config.store, () => graphCredential ?? createAppCredential(config.graph));
+  if (!options.store) logger.info(describeStore(config.store), 'state store');
+  // A Bot Framework `Storage` as botbuilder's state and middleware use it (the port is that, structurally).
+  const storage: Storage = store;
+  const audit = new RecordedAuditLog(logger, store.audit, options.clock);
+  const upkeep = new StoreUpkeep(store, config.store.auditRetentionDays, logger, options.clock);
   const directoryWithin = directories(config, logger, options.directory, graphCredential);
   const directory = directoryWithin();
   const deps: ResetDependencies = {
@@ -84,7 +96,7 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
       protectedUserIds: config.abuseControls.protectedUserIds,
       protectedGroupIds: config.abuseControls.protectedGroupIds,
     },
-    audit: new LoggerAuditLog(logger),
+    audit,
     verification: config.verification,
     // In the same storage as pending actions: instances that share one share the counts.
     rateLimits: new ResetRateLimits(
@@ -137,6 +149,7 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
     graphCredential && { credential: graphCredential, scope: graphTokenScope(config.graph) },
   );
   const server = createHttpServer(adapter, bot, logger, { readiness, stopping: () => stopping });
+  upkeep.start();
 
   return {
     logger,
@@ -155,7 +168,9 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
       const closed = new Promise<void>((resolve) => {
         server.close(() => resolve());
       });
-      const finished = Promise.all([closed, background.idle()]).then(() => true);
+      const finished = Promise.all([closed, background.idle()])
+        .then(() => audit.flush())
+        .then(() => true);
       let timer: NodeJS.Timeout | undefined;
       const gaveUp = new Promise<false>((resolve) => {
         timer = setTimeout(() => resolve(false), graceMs);
@@ -164,6 +179,9 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
         return { finished: await Promise.race([finished, gaveUp]) };
       } finally {
         clearTimeout(timer);
+        await upkeep.stop();
+        // Work cut short may still write: it fails on a closed store instead of writing half its records.
+        await store.close();
       }
     },
     idle: () => background.idle(),

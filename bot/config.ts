@@ -45,7 +45,40 @@ export interface BotConfig {
   verification: VerificationSettings;
   /** Who may use the bot, whom it never resets, and how often it resets (see `AbuseControlsConfig`). */
   abuseControls: AbuseControlsConfig;
+  /** Where state and the audit trail are kept (see `StoreConfig`). */
+  store: StoreConfig;
 }
+
+/**
+ * `STATE_STORE`: where conversation state, pending card actions, reset counters and the audit trail are kept.
+ * `sqlite` (default): a file on this machine, for one instance. `blob`: Azure Blob Storage, for several.
+ */
+export type StoreConfig = (SqliteStoreConfig | BlobStoreConfig) & {
+  /** `AUDIT_RETENTION_DAYS` (default 400): how long audit records are kept. */
+  auditRetentionDays: number;
+};
+
+export interface SqliteStoreConfig {
+  kind: 'sqlite';
+  /** `STATE_SQLITE_FILE` (default `data/helpdesk-reset.sqlite`, from the working directory). */
+  file: string;
+}
+
+export interface BlobStoreConfig {
+  kind: 'blob';
+  /**
+   * `STATE_BLOB_CONNECTION_STRING`, or `STATE_BLOB_ACCOUNT_URL` (https) reached with the bot's own app
+   * credential (`AZURE_CLIENT_*`, or its managed identity), which needs "Storage Blob Data Contributor".
+   */
+  connection: { connectionString: string } | { accountUrl: string };
+  /** `STATE_BLOB_CONTAINER` (default `helpdesk-reset-state`). */
+  stateContainer: string;
+  /** `AUDIT_BLOB_CONTAINER` (default `helpdesk-reset-audit`): its own container, for an immutability policy. */
+  auditContainer: string;
+}
+
+export const DEFAULT_SQLITE_FILE = 'data/helpdesk-reset.sqlite';
+export const DEFAULT_AUDIT_RETENTION_DAYS = 400;
 
 /** Limits the deployment sets on top of the role rules (README, "Abuse controls"). */
 export interface AbuseControlsConfig {
@@ -246,6 +279,83 @@ const detailRequirement = (name: string) =>
       .default('optional'),
   );
 
+/** Azure's rule for container names: 3 to 63 lower-case letters, digits and single hyphens, no hyphen at an end. */
+const containerName = (name: string, fallback: string) =>
+  optionalText.pipe(
+    z
+      .string()
+      .regex(
+        /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/,
+        `${name} must be 3 to 63 lower-case letters, digits and single hyphens (Azure's container naming rule)`,
+      )
+      .optional()
+      .default(fallback),
+  );
+
+const storeEnvironmentSchema = z
+  .object({
+    STATE_STORE: optionalText.pipe(
+      z
+        .enum(['sqlite', 'blob'], { errorMap: () => ({ message: 'STATE_STORE must be "sqlite" or "blob"' }) })
+        .optional()
+        .default('sqlite'),
+    ),
+    STATE_SQLITE_FILE: optionalText.pipe(z.string().optional().default(DEFAULT_SQLITE_FILE)),
+    STATE_BLOB_CONNECTION_STRING: optionalText,
+    STATE_BLOB_ACCOUNT_URL: optionalText.pipe(httpsUrl('STATE_BLOB_ACCOUNT_URL').optional()),
+    STATE_BLOB_CONTAINER: containerName('STATE_BLOB_CONTAINER', 'helpdesk-reset-state'),
+    AUDIT_BLOB_CONTAINER: containerName('AUDIT_BLOB_CONTAINER', 'helpdesk-reset-audit'),
+    AUDIT_RETENTION_DAYS: optionalText.pipe(
+      z.coerce
+        .number({ invalid_type_error: 'AUDIT_RETENTION_DAYS must be a whole number of days' })
+        .int('AUDIT_RETENTION_DAYS must be a whole number of days')
+        .min(1, 'AUDIT_RETENTION_DAYS must be between 1 and 3650')
+        .max(3650, 'AUDIT_RETENTION_DAYS must be between 1 and 3650')
+        .default(DEFAULT_AUDIT_RETENTION_DAYS),
+    ),
+  })
+  .superRefine((env, context) => {
+    const problem = (message: string) => context.addIssue({ code: z.ZodIssueCode.custom, message });
+    const blobSettings = ['STATE_BLOB_CONNECTION_STRING', 'STATE_BLOB_ACCOUNT_URL'] as const;
+    const given = blobSettings.filter((name) => env[name] !== undefined);
+    if (env.STATE_STORE === 'blob' && given.length !== 1) {
+      problem(
+        'STATE_STORE=blob needs exactly one of STATE_BLOB_CONNECTION_STRING and STATE_BLOB_ACCOUNT_URL',
+      );
+    }
+    if (env.STATE_STORE === 'sqlite' && given.length > 0) {
+      problem(`${given.join(' and ')} ${given.length > 1 ? 'are' : 'is'} set but STATE_STORE is not "blob"`);
+    }
+    if (env.STATE_BLOB_CONTAINER === env.AUDIT_BLOB_CONTAINER) {
+      problem(
+        'STATE_BLOB_CONTAINER and AUDIT_BLOB_CONTAINER must differ: the audit trail has a container of its own',
+      );
+    }
+  });
+
+/** Reads and validates the store's settings alone (`npm run audit` needs no more). */
+export function loadStoreConfig(environment: NodeJS.ProcessEnv): StoreConfig {
+  const parsed = storeEnvironmentSchema.safeParse(environment);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+  return storeConfigOf(parsed.data);
+}
+
+function storeConfigOf(env: z.infer<typeof storeEnvironmentSchema>): StoreConfig {
+  const auditRetentionDays = env.AUDIT_RETENTION_DAYS;
+  if (env.STATE_STORE === 'sqlite')
+    return { kind: 'sqlite', file: env.STATE_SQLITE_FILE, auditRetentionDays };
+  return {
+    kind: 'blob',
+    connection:
+      env.STATE_BLOB_CONNECTION_STRING !== undefined
+        ? { connectionString: env.STATE_BLOB_CONNECTION_STRING }
+        : { accountUrl: env.STATE_BLOB_ACCOUNT_URL ?? '' },
+    stateContainer: env.STATE_BLOB_CONTAINER,
+    auditContainer: env.AUDIT_BLOB_CONTAINER,
+    auditRetentionDays,
+  };
+}
+
 const environmentSchema = z
   .object({
     PORT: optionalText.pipe(
@@ -431,8 +541,11 @@ const environmentSchema = z
 /** Reads and validates the configuration; throws a ConfigError naming every missing or malformed variable. */
 export function loadConfig(environment: NodeJS.ProcessEnv): BotConfig {
   const parsed = environmentSchema.safeParse(environment);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+  const parsedStore = storeEnvironmentSchema.safeParse(environment);
+  if (!parsed.success || !parsedStore.success) {
+    throw new ConfigError(
+      [parsed.error?.issues ?? [], parsedStore.error?.issues ?? []].flat().map((issue) => issue.message),
+    );
   }
   const env = parsed.data;
   return {
@@ -480,6 +593,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): BotConfig {
       helpdeskGroupId: env.HELPDESK_GROUP_ID?.toLowerCase() ?? null,
     },
     verification: { callerVerification: env.CALLER_VERIFICATION, ticketReference: env.TICKET_REFERENCE },
+    store: storeConfigOf(parsedStore.data),
   };
 }
 

@@ -8,10 +8,21 @@ import type { UnreachableReason } from './resets/privateChat';
  * this record names the requester either way. It carries ids and outcomes, never a password or a token.
  */
 export interface AuditEvent {
-  action: 'reset-refused' | 'reset-cancelled' | 'reset-succeeded' | 'reset-failed' | 'card-action-rejected';
+  action:
+    | 'reset-offered'
+    | 'reset-refused'
+    | 'reset-cancelled'
+    | 'reset-succeeded'
+    | 'reset-failed'
+    | 'card-action-rejected';
   requesterAadObjectId: string | undefined;
   targetId?: string;
   targetUserPrincipalName?: string;
+  /**
+   * The confirmation card's record (`reset-offered`, and every record of a click on it): links a reset to the
+   * card that offered it, across restarts and instances.
+   */
+  pendingActionId?: string;
   /** Policy rule or error kind behind a refusal or failure. */
   reason?: string;
   graphRequestId?: string;
@@ -37,7 +48,30 @@ export interface AuditEvent {
   rateLimit?: { limit: 'per-agent' | 'per-target'; max: number; windowMinutes: number; retryAt: string };
 }
 
-/** Where audit records go (today structured log lines; see `bot/auditLog.ts`). */
+/**
+ * Where audit events go as they happen (`bot/auditLog.ts`: a structured log line for a SIEM, and a record in
+ * the audit trail). Never waited for: a reset does not wait on its audit record, and `record` never throws.
+ */
 export interface AuditSink {
   record(event: AuditEvent): void;
+}
+
+/** One audit record as the trail keeps it: when the bot decided, and what. */
+export interface AuditRecord {
+  /** ISO 8601, UTC, milliseconds. */
+  at: string;
+  event: AuditEvent;
+}
+
+/**
+ * The audit trail (a port: `storage/` implements it in each store): records are appended and read, never
+ * changed. The only removal is the retention's: every record older than the cutoff, at once. No code path
+ * updates or deletes a single record.
+ */
+export interface AuditTrail {
+  append(record: AuditRecord): Promise<void>;
+  /** Records with `since <= at < until`, oldest first. */
+  list(since: Date, until: Date): Promise<AuditRecord[]>;
+  /** Removes every record with `at < cutoff`; resolves to how many it removed. */
+  removeOlderThan(cutoff: Date): Promise<number>;
 }

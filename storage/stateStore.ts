@@ -1,4 +1,6 @@
-import type { AuditEvent } from '../core/audit';
+import type { AuditTrail } from '../core/audit';
+
+export type { AuditRecord, AuditTrail } from '../core/audit';
 
 /**
  * Where the bot keeps everything that must outlive a turn, a process and an instance: conversation (dialog)
@@ -37,25 +39,6 @@ export type StoredItem = Record<string, unknown> & { eTag: string };
 
 /** How long a record is kept after its last write, in milliseconds, by its key (see `bot/recordLifetimes.ts`). */
 export type RecordLifetimes = (key: string) => number;
-
-/** One audit record as the trail keeps it: when the bot decided, and what. */
-export interface AuditRecord {
-  /** ISO 8601, UTC, milliseconds. */
-  at: string;
-  event: AuditEvent;
-}
-
-/**
- * The audit trail: records are appended and read, never changed. The only removal is the retention's: records
- * older than the cutoff, all of them, at once. No code path updates or deletes a single record.
- */
-export interface AuditTrail {
-  append(record: AuditRecord): Promise<void>;
-  /** Records with `since <= at < until`, oldest first. */
-  list(since: Date, until: Date): Promise<AuditRecord[]>;
-  /** Removes every record with `at < cutoff`; resolves to how many it removed. */
-  removeOlderThan(cutoff: Date): Promise<number>;
-}
 
 /** A write refused because its eTag condition failed (see `StateStore`). */
 export class StoreConflict extends Error {

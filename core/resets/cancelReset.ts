@@ -15,6 +15,7 @@ export async function cancelReset(
     requesterAadObjectId: pending.requesterAadObjectId,
     targetId: pending.targetId,
     targetUserPrincipalName: pending.targetUserPrincipalName,
+    pendingActionId: pending.id,
   });
   return { kind: 'cancelled', pending, cancelledAt: new Date().toISOString() };
 }

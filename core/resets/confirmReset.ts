@@ -50,6 +50,7 @@ export async function completeReset(
     requesterAadObjectId: pending.requesterAadObjectId,
     targetId: pending.targetId,
     targetUserPrincipalName: pending.targetUserPrincipalName,
+    pendingActionId: pending.id,
     ...options.details,
   };
 

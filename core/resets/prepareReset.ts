@@ -93,6 +93,13 @@ export async function prepareReset(
       ...detailsToAsk(deps.verification),
     },
   });
+  deps.audit.record({
+    action: 'reset-offered',
+    requesterAadObjectId: aadObjectId,
+    targetId: user.id,
+    targetUserPrincipalName: user.userPrincipalName,
+    pendingActionId: pending.id,
+  });
   return { kind: 'ready', pending, target, warnings: decision.warnings };
 }
 

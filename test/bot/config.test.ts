@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../../bot/config';
+import { ConfigError, loadConfig, loadStoreConfig } from '../../bot/config';
 
 const TENANT = '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e';
 const APP = '11111111-2222-4333-8444-555555555555';
@@ -517,5 +517,117 @@ describe('loadConfig: caller verification and ticket reference', () => {
       'CALLER_VERIFICATION must be "off", "optional" or "required"',
       'TICKET_REFERENCE must be "off", "optional" or "required"',
     ]);
+  });
+});
+
+describe('loadConfig: the state store', () => {
+  it('keeps state in a SQLite file under data/ by default, with audit records for 400 days', () => {
+    assert.deepEqual(loadConfig(productionEnvironment()).store, {
+      kind: 'sqlite',
+      file: 'data/helpdesk-reset.sqlite',
+      auditRetentionDays: 400,
+    });
+  });
+
+  it('takes another SQLite file and retention', () => {
+    const config = loadConfig({
+      ...productionEnvironment(),
+      STATE_SQLITE_FILE: '/var/lib/helpdesk-reset/state.sqlite',
+      AUDIT_RETENTION_DAYS: '730',
+    });
+    assert.deepEqual(config.store, {
+      kind: 'sqlite',
+      file: '/var/lib/helpdesk-reset/state.sqlite',
+      auditRetentionDays: 730,
+    });
+  });
+
+  it('reaches Blob storage by connection string, with default containers', () => {
+    const config = loadConfig({
+      ...productionEnvironment(),
+      STATE_STORE: 'blob',
+      STATE_BLOB_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=k;',
+    });
+    assert.deepEqual(config.store, {
+      kind: 'blob',
+      connection: { connectionString: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=k;' },
+      stateContainer: 'helpdesk-reset-state',
+      auditContainer: 'helpdesk-reset-audit',
+      auditRetentionDays: 400,
+    });
+  });
+
+  it('reaches Blob storage by account URL (the bot identity signs in), with containers of its choosing', () => {
+    const config = loadConfig({
+      ...productionEnvironment(),
+      STATE_STORE: 'blob',
+      STATE_BLOB_ACCOUNT_URL: 'https://contosohelpdesk.blob.core.windows.net/',
+      STATE_BLOB_CONTAINER: 'reset-state',
+      AUDIT_BLOB_CONTAINER: 'reset-audit-2026',
+    });
+    assert.deepEqual(config.store, {
+      kind: 'blob',
+      connection: { accountUrl: 'https://contosohelpdesk.blob.core.windows.net' },
+      stateContainer: 'reset-state',
+      auditContainer: 'reset-audit-2026',
+      auditRetentionDays: 400,
+    });
+  });
+
+  for (const [name, env, expected] of [
+    ['an unknown store', { STATE_STORE: 'redis' }, /STATE_STORE must be "sqlite" or "blob"/],
+    ['blob without a connection', { STATE_STORE: 'blob' }, /needs exactly one of/],
+    [
+      'blob with both connections',
+      {
+        STATE_STORE: 'blob',
+        STATE_BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+        STATE_BLOB_ACCOUNT_URL: 'https://a.blob.core.windows.net',
+      },
+      /needs exactly one of/,
+    ],
+    [
+      'an account URL over http',
+      { STATE_STORE: 'blob', STATE_BLOB_ACCOUNT_URL: 'http://a.blob.core.windows.net' },
+      /STATE_BLOB_ACCOUNT_URL must use https/,
+    ],
+    [
+      'blob settings without STATE_STORE=blob',
+      { STATE_BLOB_CONNECTION_STRING: 'x' },
+      /is set but STATE_STORE is not "blob"/,
+    ],
+    [
+      'a container name Azure refuses',
+      { STATE_BLOB_CONTAINER: 'Reset_State' },
+      /STATE_BLOB_CONTAINER must be 3 to 63/,
+    ],
+    ['one container for both', { STATE_BLOB_CONTAINER: 'same', AUDIT_BLOB_CONTAINER: 'same' }, /must differ/],
+    [
+      'a retention of 0 days',
+      { AUDIT_RETENTION_DAYS: '0' },
+      /AUDIT_RETENTION_DAYS must be between 1 and 3650/,
+    ],
+    [
+      'a retention that is not a number',
+      { AUDIT_RETENTION_DAYS: 'forever' },
+      /AUDIT_RETENTION_DAYS must be a whole number/,
+    ],
+  ] as const) {
+    it(`refuses ${name}, with the other problems of the environment`, () => {
+      const problems = problemsOf({ ...productionEnvironment(), AZURE_TENANT_ID: 'not-a-guid', ...env });
+      assert.ok(
+        problems.some((problem) => expected.test(problem)),
+        problems.join('\n'),
+      );
+      assert.ok(problems.some((problem) => /AZURE_TENANT_ID must be a GUID/.test(problem)));
+    });
+  }
+
+  it('reads the store settings alone for tools beside the bot (npm run audit)', () => {
+    assert.deepEqual(loadStoreConfig({ STATE_SQLITE_FILE: 'x.sqlite' }), {
+      kind: 'sqlite',
+      file: 'x.sqlite',
+      auditRetentionDays: 400,
+    });
   });
 });

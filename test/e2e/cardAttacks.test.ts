@@ -170,10 +170,10 @@ describe('card attacks over HTTP: forged clicks change nothing, racing confirms 
   /** Moves a stored pending action's expiry into the past, as time would. */
   async function expire(resetId: string): Promise<void> {
     const key = `pending-actions/${resetId}`;
-    const items = await bot.storage.read([key]);
+    const items = await bot.store().read([key]);
     const item = items[key] as { action: { expiresAt: string }; eTag?: string };
     assert.ok(item, 'the pending action is stored');
     item.action.expiresAt = new Date(Date.now() - 1000).toISOString();
-    await bot.storage.write({ [key]: { ...item, eTag: '*' } });
+    await bot.store().write({ [key]: { ...item, eTag: '*' } });
   }
 });

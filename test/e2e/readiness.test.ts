@@ -4,6 +4,7 @@ import { loadConfig } from '../../bot/config';
 import { startSimulator } from '../../simulator';
 import { BotOverHttp, TENANT_ID } from '../support/botOverHttp';
 import { LogCapture } from '../support/logCapture';
+import type { StateStore } from '../../storage/stateStore';
 
 async function readyz(baseUrl: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(10_000) });
@@ -42,10 +43,14 @@ describe('end to end over HTTP: readiness and a graceful stop', function () {
 
     it('answers 503 naming the store when it does not answer', async () => {
       const simulator = await startSimulator({ port: 0 });
-      const unreachable = {
-        read: () => Promise.reject(new Error('connect ECONNREFUSED')),
-        write: () => Promise.reject(new Error('connect ECONNREFUSED')),
-        delete: () => Promise.reject(new Error('connect ECONNREFUSED')),
+      const refused = () => Promise.reject(new Error('connect ECONNREFUSED'));
+      const unreachable: StateStore = {
+        read: refused,
+        write: refused,
+        delete: refused,
+        sweep: refused,
+        audit: { append: refused, list: refused, removeOlderThan: refused },
+        close: () => Promise.resolve(),
       };
       const app = createBotApp(
         loadConfig({
@@ -56,7 +61,7 @@ describe('end to end over HTTP: readiness and a graceful stop', function () {
           GRAPH_BASE_URL: simulator.url,
           BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
         }),
-        { logDestination: new LogCapture(), storage: unreachable },
+        { logDestination: new LogCapture(), store: unreachable },
       );
       try {
         const answer = await readyz(await app.listen(0));

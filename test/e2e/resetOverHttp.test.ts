@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { type Activity, MemoryStorage } from 'botbuilder';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Activity } from 'botbuilder';
 import { createBotApp, type BotApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { type RunningSimulator, startSimulator } from '../../simulator';
@@ -35,7 +38,8 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
   let simulator: RunningSimulator;
   let connector: LoopbackConnector;
   let logs: LogCapture;
-  let storage: MemoryStorage;
+  let stateFolder: string;
+  let stateFile: string;
   let app: BotApp;
   let botUrl: string;
   let activityCounter = 0;
@@ -44,7 +48,8 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     simulator = await startSimulator({ port: 0 });
     connector = await startLoopbackConnector();
     logs = new LogCapture();
-    storage = new MemoryStorage();
+    stateFolder = mkdtempSync(join(tmpdir(), 'helpdesk-reset-e2e-'));
+    stateFile = join(stateFolder, 'state.sqlite');
     const config = loadConfig({
       AZURE_TENANT_ID: TENANT_ID,
       AZURE_CLIENT_ID: '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7',
@@ -57,9 +62,10 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
       // This suite resets Megan many times in one bot; test/e2e/abuseControls.test.ts tests the limits.
       RATE_LIMIT_RESETS_PER_AGENT_PER_HOUR: '0',
       RATE_LIMIT_RESETS_PER_TARGET_PER_DAY: '0',
+      STATE_SQLITE_FILE: stateFile,
     });
     // The loopback connector answers at once: no need to give the click's answer a Teams client's second.
-    app = createBotApp(config, { logDestination: logs, storage, answerLeadMs: 50 });
+    app = createBotApp(config, { logDestination: logs, answerLeadMs: 50 });
     botUrl = await app.listen(0);
   });
 
@@ -67,6 +73,7 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
     await app?.close();
     await connector?.close();
     await simulator?.close();
+    rmSync(stateFolder, { recursive: true, force: true });
   });
 
   beforeEach(async () => {
@@ -289,7 +296,13 @@ describe('end to end over HTTP: the bot, the simulated tenant and a loopback con
       );
     assert.ok(!JSON.stringify(invokeBody).includes(password), 'password leaked in the invoke response');
     assert.ok(!logs.text.includes(password), 'password leaked in the logs');
-    assert.ok(!JSON.stringify(storage).includes(password), 'password leaked in stored state');
+    const stored = ['', '-wal', '-shm']
+      .map((suffix) => `${stateFile}${suffix}`)
+      .filter((path) => existsSync(path))
+      .map((path) => readFileSync(path).toString('latin1'))
+      .join('');
+    assert.ok(stored.length > 0, 'the store is on disk');
+    assert.ok(!stored.includes(password), 'password leaked in stored state');
     assert.equal(
       JSON.stringify(privateCall).split(password).length - 1,
       1,

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
-import { type Activity, MemoryStorage } from 'botbuilder';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Activity } from 'botbuilder';
 import { createBotApp, type BotApp } from '../../bot/app';
-import { loadConfig } from '../../bot/config';
+import { loadConfig, loadStoreConfig } from '../../bot/config';
+import { openStateStore } from '../../bot/stateStores';
+import type { StateStore } from '../../storage/stateStore';
 import { type RunningSimulator, startSimulator } from '../../simulator';
 import { LogCapture } from './logCapture';
 import { simulatorControl } from './simulatorControl';
@@ -36,15 +41,17 @@ export interface HttpAnswer {
  */
 export class BotOverHttp {
   private activityCounter = 0;
+  private inspector: StateStore | undefined;
 
   private constructor(
     readonly simulator: RunningSimulator,
     readonly connector: LoopbackConnector,
     readonly logs: LogCapture,
-    readonly storage: MemoryStorage,
+    /** The settings of the store every instance uses (`STATE_*`): a SQLite file in a folder of its own by default. */
+    readonly storeEnvironment: Record<string, string>,
     readonly app: BotApp,
     readonly botUrl: string,
-    /** A second instance shares the simulator and connector of the first, which closes them. */
+    /** A second instance shares the simulator, connector and store of the first, which closes them. */
     private readonly ownsServices = true,
   ) {}
 
@@ -57,24 +64,46 @@ export class BotOverHttp {
   ): Promise<BotOverHttp> {
     const simulator = await startSimulator({ port: 0 });
     const connector = await startLoopbackConnector();
-    const storage = new MemoryStorage();
-    const { logs, app, botUrl } = await BotOverHttp.startApp(simulator, storage, environment);
-    return new BotOverHttp(simulator, connector, logs, storage, app, botUrl);
+    const given = typeof environment === 'function' ? environment(simulator) : environment;
+    const storeEnvironment = storeSettingsOf(given);
+    const { logs, app, botUrl } = await BotOverHttp.startApp(simulator, { ...given, ...storeEnvironment });
+    return new BotOverHttp(simulator, connector, logs, storeEnvironment, app, botUrl);
   }
 
   /**
-   * Another instance of the bot over the same tenant, connector and storage, with its own Graph client and so
-   * an empty token cache: as after a restart, or on a second instance behind a load balancer.
+   * Another instance of the bot over the same tenant, connector and store, with its own Graph client (and so an
+   * empty token cache) and its own connection to the store: as after a restart, or on a second instance behind
+   * a load balancer.
    */
   async secondInstance(environment: Record<string, string> = {}): Promise<BotOverHttp> {
-    const { logs, app, botUrl } = await BotOverHttp.startApp(this.simulator, this.storage, environment);
-    return new BotOverHttp(this.simulator, this.connector, logs, this.storage, app, botUrl, false);
+    const { logs, app, botUrl } = await BotOverHttp.startApp(this.simulator, {
+      ...environment,
+      ...this.storeEnvironment,
+    });
+    return new BotOverHttp(this.simulator, this.connector, logs, this.storeEnvironment, app, botUrl, false);
+  }
+
+  /** The instances' store, opened on its own as another process would, for a test to look into (or tamper with). */
+  store(): StateStore {
+    this.inspector ??= openStateStore(loadStoreConfig(this.storeEnvironment), () => {
+      throw new Error('the test store is reached without a credential');
+    });
+    return this.inspector;
+  }
+
+  /** Every byte the SQLite store has on disk (its file and write-ahead log), for scans for secrets. */
+  storedBytes(): string {
+    const file = this.storeEnvironment.STATE_SQLITE_FILE;
+    assert.ok(file, 'the bytes of a SQLite store only');
+    return [file, `${file}-wal`, `${file}-shm`]
+      .filter((path) => existsSync(path))
+      .map((path) => readFileSync(path).toString('latin1'))
+      .join('\n');
   }
 
   private static async startApp(
     simulator: RunningSimulator,
-    storage: MemoryStorage,
-    environment: Record<string, string> | ((simulator: RunningSimulator) => Record<string, string>),
+    environment: Record<string, string>,
   ): Promise<{ logs: LogCapture; app: BotApp; botUrl: string }> {
     const logs = new LogCapture();
     const config = loadConfig({
@@ -89,23 +118,22 @@ export class BotOverHttp {
       // (test/e2e/abuseControls.test.ts).
       RATE_LIMIT_RESETS_PER_AGENT_PER_HOUR: '0',
       RATE_LIMIT_RESETS_PER_TARGET_PER_DAY: '0',
-      ...(typeof environment === 'function' ? environment(simulator) : environment),
+      ...environment,
     });
     // The loopback connector answers at once: no need to give a click's answer a Teams client's second.
-    const app = createBotApp(config, {
-      logDestination: logs,
-      storage,
-      answerLeadMs: LOOPBACK_ANSWER_LEAD_MS,
-    });
+    const app = createBotApp(config, { logDestination: logs, answerLeadMs: LOOPBACK_ANSWER_LEAD_MS });
     const botUrl = await app.listen(0);
     return { logs, app, botUrl };
   }
 
   async close(): Promise<void> {
     await this.app.close();
+    await this.inspector?.close();
     if (!this.ownsServices) return;
     await this.connector.close();
     await this.simulator.close();
+    const file = this.storeEnvironment.STATE_SQLITE_FILE;
+    if (file?.startsWith(tmpdir())) rmSync(join(file, '..'), { recursive: true, force: true });
   }
 
   /** Between tests: the work of the last one finished, the tenant, the connector and its faults as new. */
@@ -291,4 +319,17 @@ export function stringsOf(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(stringsOf);
   if (node && typeof node === 'object') return Object.values(node).flatMap(stringsOf);
   return [];
+}
+
+/**
+ * The store settings a test gave (`STATE_*`, `AUDIT_*`), else the production default, SQLite, in a new folder of
+ * its own, so that instances started from one `BotOverHttp` share it and no two tests do.
+ */
+function storeSettingsOf(environment: Record<string, string>): Record<string, string> {
+  const given = Object.fromEntries(
+    Object.entries(environment).filter(([name]) => name.startsWith('STATE_') || name.startsWith('AUDIT_')),
+  );
+  if (given.STATE_STORE === 'blob' || given.STATE_SQLITE_FILE !== undefined) return given;
+  const folder = mkdtempSync(join(tmpdir(), 'helpdesk-reset-e2e-'));
+  return { ...given, STATE_SQLITE_FILE: join(folder, 'state.sqlite') };
 }

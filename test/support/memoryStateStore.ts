@@ -54,6 +54,11 @@ export class MemoryStateStore implements StateStore {
     return this.writtenAt.size;
   }
 
+  /** The keys of the records the store holds. */
+  get keys(): string[] {
+    return [...this.writtenAt.keys()];
+  }
+
   readonly audit = {
     append: (record: AuditRecord): Promise<void> => {
       this.auditRecords.push(structuredClone(record));
