@@ -151,7 +151,8 @@ export class BlobAuditTrail implements AuditTrail {
     keep: (from: number, to: number) => boolean,
   ): Promise<string[]> {
     const span = spanOf(prefix);
-    if (span !== undefined && span.depth === 4) return keep(span.from, span.to) ? this.blobsUnder(prefix) : [];
+    if (span !== undefined && span.depth === 4)
+      return keep(span.from, span.to) ? this.blobsUnder(prefix) : [];
     const names: string[] = [];
     for await (const page of eachPage(this.callTimeoutMs, 'audit listing', (continuationToken, abortSignal) =>
       this.container.listBlobsByHierarchy('/', { prefix, abortSignal }).byPage({ continuationToken }),

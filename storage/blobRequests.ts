@@ -95,7 +95,9 @@ export async function* eachPage<Page extends ListingPage>(
 ): AsyncGenerator<Page> {
   let continuationToken: string | undefined;
   do {
-    const next = await withTimeout(timeoutMs, what, (abortSignal) => open(continuationToken, abortSignal).next());
+    const next = await withTimeout(timeoutMs, what, (abortSignal) =>
+      open(continuationToken, abortSignal).next(),
+    );
     if (next.done === true) return;
     yield next.value;
     continuationToken = next.value.continuationToken;

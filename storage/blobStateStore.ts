@@ -21,10 +21,14 @@ import {
 } from './stateStore';
 
 /** An Entra credential (`@azure/identity`'s, made by the wiring: storage/ does not import the identity library). */
-export type BlobTokenCredential = Extract<ConstructorParameters<typeof BlobServiceClient>[1], { getToken: unknown }>;
+export type BlobTokenCredential = Extract<
+  ConstructorParameters<typeof BlobServiceClient>[1],
+  { getToken: unknown }
+>;
 
 /** Where the account is: a connection string (Azurite, or a key), or its URL and an Entra credential. */
-export type BlobAccount = { connectionString: string } | { accountUrl: string; credential: BlobTokenCredential };
+export type BlobAccount =
+  { connectionString: string } | { accountUrl: string; credential: BlobTokenCredential };
 
 export type BlobStateStoreOptions = BlobAccount & {
   /** Holds one blob per state record; created if missing. */
@@ -67,7 +71,10 @@ export class BlobStateStore implements StateStore {
       throw new Error('BlobStateStore: instanceId may hold only letters, digits, ".", "_" and "-"');
     const service =
       'connectionString' in options
-        ? BlobServiceClient.fromConnectionString(options.connectionString, pipelineOptions(this.callTimeoutMs))
+        ? BlobServiceClient.fromConnectionString(
+            options.connectionString,
+            pipelineOptions(this.callTimeoutMs),
+          )
         : new BlobServiceClient(options.accountUrl, options.credential, pipelineOptions(this.callTimeoutMs));
     this.stateContainer = service.getContainerClient(options.stateContainer);
     this.audit = new BlobAuditTrail(
@@ -80,7 +87,7 @@ export class BlobStateStore implements StateStore {
 
   async read(keys: string[]): Promise<Record<string, StoredItem>> {
     // BlobsStorage reads only the blobs that exist, each with its eTag.
-    return (await this.viaBotFramework('read', (storage) => storage.read(keys))) as Record<string, StoredItem>;
+    return this.viaBotFramework('read', (storage) => storage.read(keys));
   }
 
   async write(changes: Record<string, object>): Promise<void> {
@@ -95,10 +102,13 @@ export class BlobStateStore implements StateStore {
     this.assertOpen();
     let removed = 0;
     try {
-      for await (const page of eachPage(this.callTimeoutMs, 'sweep listing', (continuationToken, abortSignal) =>
-        this.stateContainer
-          .listBlobsFlat({ abortSignal })
-          .byPage({ continuationToken, maxPageSize: SWEEP_BATCH }),
+      for await (const page of eachPage(
+        this.callTimeoutMs,
+        'sweep listing',
+        (continuationToken, abortSignal) =>
+          this.stateContainer
+            .listBlobsFlat({ abortSignal })
+            .byPage({ continuationToken, maxPageSize: SWEEP_BATCH }),
       )) {
         const expired = page.segment.blobItems.filter((blob) => this.hasExpired(blob, now));
         const outcomes = await Promise.all(expired.map((blob) => this.deleteIfUnchanged(blob)));
@@ -112,9 +122,10 @@ export class BlobStateStore implements StateStore {
     return removed;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     // The SDK's HTTP client (and its keep-alive sockets) is shared by the process; nothing to release here.
     this.closed = true;
+    return Promise.resolve();
   }
 
   private async writeOne(key: string, item: object): Promise<void> {
@@ -162,7 +173,10 @@ export class BlobStateStore implements StateStore {
   private async deleteIfUnchanged(blob: BlobItem): Promise<boolean> {
     try {
       await withTimeout(this.callTimeoutMs, 'sweep', (abortSignal) =>
-        this.stateContainer.deleteBlob(blob.name, { conditions: { ifMatch: blob.properties.etag }, abortSignal }),
+        this.stateContainer.deleteBlob(blob.name, {
+          conditions: { ifMatch: blob.properties.etag },
+          abortSignal,
+        }),
       );
       return true;
     } catch (error) {

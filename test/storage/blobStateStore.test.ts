@@ -21,7 +21,11 @@ function isConflict(error: unknown): boolean {
 function auditRecord(at: string, targetId: string): AuditRecord {
   return {
     at,
-    event: { action: 'reset-succeeded', requesterAadObjectId: 'e1a00000-0000-4000-8000-000000000001', targetId },
+    event: {
+      action: 'reset-succeeded',
+      requesterAadObjectId: 'e1a00000-0000-4000-8000-000000000001',
+      targetId,
+    },
   };
 }
 
@@ -48,7 +52,7 @@ describe('BlobStateStore', function () {
       ...containers(),
       lifetimeOf: CONTRACT_LIFETIMES,
       ...options,
-    } as BlobStateStoreOptions);
+    });
     opened.push(store);
     return store;
   }
@@ -64,7 +68,8 @@ describe('BlobStateStore', function () {
     const store = open(names);
     await store.write({ 'tokens/exchange-1': { n: 1, eTag: 'first' } });
     // Written where BlobsStorage looks for it: the same blob name.
-    assert.equal((await plain.read(['tokens/exchange-1']))['tokens/exchange-1']?.n, 1);
+    const created = (await plain.read(['tokens/exchange-1'])) as Record<string, { n?: unknown }>;
+    assert.equal(created['tokens/exchange-1']?.n, 1);
   });
 
   it('lets exactly one of 20 conditional writes from two instances win', async () => {
@@ -76,20 +81,21 @@ describe('BlobStateStore', function () {
     assert.ok(read);
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, n) =>
-        (n % 2 === 0 ? one : two)
-          .write({ 'race/two-instances': { n, eTag: read.eTag } })
-          .then(
-            () => 'written',
-            (error: unknown) => {
-              if (isConflict(error)) return 'conflict';
-              throw error;
-            },
-          ),
+        (n % 2 === 0 ? one : two).write({ 'race/two-instances': { n, eTag: read.eTag } }).then(
+          () => 'written',
+          (error: unknown) => {
+            if (isConflict(error)) return 'conflict';
+            throw error;
+          },
+        ),
       ),
     );
     assert.equal(outcomes.filter((outcome) => outcome === 'written').length, 1);
     assert.equal(outcomes.filter((outcome) => outcome === 'conflict').length, 19);
-    assert.equal((await one.read(['race/two-instances']))['race/two-instances']?.n, outcomes.indexOf('written'));
+    assert.equal(
+      (await one.read(['race/two-instances']))['race/two-instances']?.n,
+      outcomes.indexOf('written'),
+    );
   });
 
   it('sweeps a blob only as it was listed: one rewritten after the listing stays', async () => {
@@ -121,7 +127,10 @@ describe('BlobStateStore', function () {
     await one.audit.append(auditRecord('2026-12-02T09:10:00.000Z', 'from-one'));
     await two.audit.append(auditRecord('2026-12-02T09:05:00.000Z', 'from-two'));
     await one.audit.append(auditRecord('2026-12-02T09:20:00.000Z', 'from-one-again'));
-    const listed = await two.audit.list(new Date('2026-12-02T09:00:00.000Z'), new Date('2026-12-02T10:00:00.000Z'));
+    const listed = await two.audit.list(
+      new Date('2026-12-02T09:00:00.000Z'),
+      new Date('2026-12-02T10:00:00.000Z'),
+    );
     assert.deepEqual(
       listed.map((record) => record.event.targetId),
       ['from-two', 'from-one', 'from-one-again'],
@@ -176,7 +185,10 @@ describe('BlobStateStore', function () {
       await store.write({ 'item/kept': { n: 3 } });
       assert.equal((await store.read(['item/kept']))['item/kept']?.n, 3);
       await store.audit.append(auditRecord('2026-12-02T09:02:00.000Z', 'after'));
-      const listed = await store.audit.list(new Date('2026-12-02T09:00:00.000Z'), new Date('2026-12-02T10:00:00.000Z'));
+      const listed = await store.audit.list(
+        new Date('2026-12-02T09:00:00.000Z'),
+        new Date('2026-12-02T10:00:00.000Z'),
+      );
       assert.deepEqual(
         listed.map((record) => record.event.targetId),
         ['before', 'after'],
@@ -188,7 +200,10 @@ describe('BlobStateStore', function () {
       try {
         await assert.rejects(store.read(['item/kept']), StoreTimeout);
         await assert.rejects(store.write({ 'item/kept': { n: 2, eTag: 'stale' } }), StoreTimeout);
-        await assert.rejects(store.audit.append(auditRecord('2026-12-02T09:01:00.000Z', 'during')), StoreTimeout);
+        await assert.rejects(
+          store.audit.append(auditRecord('2026-12-02T09:01:00.000Z', 'during')),
+          StoreTimeout,
+        );
         await assert.rejects(store.sweep(new Date()), StoreTimeout);
       } finally {
         local.resume();

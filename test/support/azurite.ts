@@ -8,7 +8,8 @@ import { startChild, type ChildHandle } from './processes';
  * development", https://learn.microsoft.com/azure/storage/common/storage-use-azurite#http-connection-strings).
  */
 const ACCOUNT = 'devstoreaccount1';
-const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+const ACCOUNT_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 const BLOB_MAIN = require.resolve('azurite/dist/src/blob/main.js');
 const LISTENING = /listens on http:\/\/127\.0\.0\.1:(\d+)/;
 
