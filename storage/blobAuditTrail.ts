@@ -9,8 +9,11 @@ const BATCH = 16;
 
 /**
  * The audit trail in a container of its own, so that an operator can put a time-based immutability policy
- * on it (with protected append writes allowed, so that appends go on: Learn, "Store business-critical blob
- * data with immutable storage", https://learn.microsoft.com/azure/storage/blobs/immutable-storage-overview).
+ * on it (Learn, "Store business-critical blob data with immutable storage",
+ * https://learn.microsoft.com/azure/storage/blobs/immutable-storage-overview). The policy must allow
+ * protected append writes (`allowProtectedAppendWrites`: new blocks may be appended, none changed or deleted,
+ * per the `ImmutabilityPolicy` reference of `@azure/arm-storage`), and its period must not exceed the bot's
+ * audit retention: a blob under the policy cannot be deleted, so `removeOlderThan` would fail on it.
  *
  * One append blob per instance per UTC hour of the records' `at`: `YYYY/MM/DD/HH/<instanceId>.jsonl`, each
  * record one JSON line appended as one block. Instances never write to the same blob, so an append never

@@ -144,6 +144,37 @@ describe('BlobStateStore', function () {
     assert.equal(await one.audit.removeOlderThan(new Date('2026-12-02T10:00:00.000Z')), 3);
   });
 
+  it('moves on to a new blob when an hour blob holds the 50,000 blocks an append blob can take', async () => {
+    const names = containers();
+    const store = open({ ...names, instanceId: 'busy' });
+    await store.audit.append(auditRecord('2026-12-02T09:00:00.000Z', 'first'));
+    // Answer as Blob Storage (and Azurite) do for the 50,001st block, rather than appending 50,000 records.
+    const audit = (store.audit as unknown as { container: ContainerClient }).container;
+    const getAppendBlobClient = audit.getAppendBlobClient.bind(audit);
+    audit.getAppendBlobClient = (name) => {
+      const blob = getAppendBlobClient(name);
+      if (name === '2026/12/02/09/busy.jsonl')
+        blob.appendBlock = () =>
+          Promise.reject(
+            Object.assign(new Error('full'), { statusCode: 409, code: 'BlockCountExceedsLimit' }),
+          );
+      return blob;
+    };
+    await store.audit.append(auditRecord('2026-12-02T09:01:00.000Z', 'second'));
+    await store.audit.append(auditRecord('2026-12-02T09:02:00.000Z', 'third'));
+    const listed = await store.audit.list(
+      new Date('2026-12-02T09:00:00.000Z'),
+      new Date('2026-12-02T10:00:00.000Z'),
+    );
+    assert.deepEqual(
+      listed.map((record) => record.event.targetId),
+      ['first', 'second', 'third'],
+    );
+    const blobs: string[] = [];
+    for await (const blob of audit.listBlobsFlat()) blobs.push(blob.name);
+    assert.deepEqual(blobs, ['2026/12/02/09/busy.1.jsonl', '2026/12/02/09/busy.jsonl']);
+  });
+
   it('works again with a store first used while storage was down', async function () {
     this.timeout(60_000);
     const local = await startAzurite({ onDisk: true });

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { startChild, type ChildHandle } from './processes';
 
 /**
- * Azurite's well-known development account (Learn, "Use the Azurite emulator for local Azure Storage
- * development", https://learn.microsoft.com/azure/storage/common/storage-use-azurite#http-connection-strings).
+ * Azurite's well-known development account (Learn, "Connect to Azurite with SDKs and tools",
+ * https://learn.microsoft.com/azure/storage/common/storage-connect-azurite#http-connection-strings).
  */
 const ACCOUNT = 'devstoreaccount1';
 const ACCOUNT_KEY =
