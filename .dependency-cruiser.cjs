@@ -23,6 +23,7 @@ const foldersExcept = (...allowed) =>
   `^(${FOLDERS.filter((folder) => !allowed.includes(folder)).join('|')})/`;
 
 const BOT_FRAMEWORK = '^node_modules/(botbuilder|botbuilder-[a-z-]+|botframework-[a-z-]+)/';
+const BOT_FRAMEWORK_BLOB_STORAGE = '^node_modules/botbuilder-azure-blobs/';
 const GRAPH_SDK = '^node_modules/@microsoft/microsoft-graph-client/';
 const IDENTITY = '^node_modules/@azure/(identity|msal-node)/';
 const HTTP_SERVER = '^node_modules/restify/';
@@ -36,13 +37,13 @@ const layer = (name, folder, mayImport, comment) => ({
   to: { path: foldersExcept(folder, ...mayImport) },
 });
 
-/** A package that only `folders` (and the tests) may import. */
-const onlyIn = (name, folders, packagePath, comment) => ({
+/** A package that only `folders` (and the tests) may import; `except`, if given, is left to another rule. */
+const onlyIn = (name, folders, packagePath, comment, except) => ({
   name,
   severity: 'error',
   comment,
   from: { pathNot: `^(${[...folders, 'test'].join('|')})/` },
-  to: { path: packagePath },
+  to: except === undefined ? { path: packagePath } : { path: packagePath, pathNot: except },
 });
 
 module.exports = {
@@ -112,6 +113,16 @@ module.exports = {
       ['bot', 'dialogs'],
       BOT_FRAMEWORK,
       'botbuilder lives in the Teams layer only; its successors differ there and nowhere else.',
+      BOT_FRAMEWORK_BLOB_STORAGE,
+    ),
+    // The one exception to the rule above: storage/ may use botbuilder's Blob Storage adapter (BlobsStorage,
+    // in storage/blobStateStore.ts), which talks to Azure Blob Storage, not to Teams. storage/ still imports no
+    // other botbuilder package, and the StateStore port it implements is botbuilder-free.
+    onlyIn(
+      'bot-framework-blob-storage-only-in-storage',
+      ['bot', 'dialogs', 'storage'],
+      BOT_FRAMEWORK_BLOB_STORAGE,
+      "botbuilder's Blob Storage adapter is a store: the Teams layer and storage/ may use it, nothing else.",
     ),
     onlyIn(
       'graph-sdk-and-identity-only-in-graph',
