@@ -72,6 +72,9 @@ export interface AuditTrail {
   append(record: AuditRecord): Promise<void>;
   /** Records with `since <= at < until`, oldest first. */
   list(since: Date, until: Date): Promise<AuditRecord[]>;
-  /** Removes every record with `at < cutoff`; resolves to how many it removed. */
+  /**
+   * Removes the records with `at < cutoff`, in the store's own blocks (Blob storage: whole hours, so a record may
+   * outlive the cutoff by up to an hour), never a record at or after it; resolves to how many it removed.
+   */
   removeOlderThan(cutoff: Date): Promise<number>;
 }
