@@ -151,6 +151,11 @@ module.exports = {
     // Type-only imports count: a folder that needs another's types depends on it all the same.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
+    // Resolve packages as Node does for this CommonJS build: through their `exports` (csv-stringify/sync).
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['require', 'node', 'default', 'types'],
+    },
     reporterOptions: {
       mermaid: { minify: false },
     },

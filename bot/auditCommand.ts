@@ -1,6 +1,6 @@
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
-import { type AuditReportFormat, formatAuditRecords, parseSince } from './auditReport';
+import { formatAuditRecords, parseSince } from './auditReport';
 import { ConfigError } from './config';
 import { openConfiguredStore } from './stateStores';
 
@@ -50,7 +50,7 @@ async function main(): Promise<number> {
   try {
     // The period is [since, until]: a record stamped exactly at `until` (now) is included.
     const records = await store.audit.list(since, new Date(until.getTime() + 1));
-    process.stdout.write(formatAuditRecords(records, format as AuditReportFormat));
+    process.stdout.write(formatAuditRecords(records, format));
     return 0;
   } finally {
     await store.close();

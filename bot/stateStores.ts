@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createAppCredential } from '../graph/appCredential';
-import { BlobStateStore } from '../storage/blobStateStore';
+import { type BlobAccount, BlobStateStore } from '../storage/blobStateStore';
 import { recordLifetimes } from '../storage/recordLifetimes';
 import { SqliteStateStore } from '../storage/sqliteStateStore';
 import type { StateStore } from '../storage/stateStore';
@@ -18,12 +18,12 @@ export function openStateStore(
 ): StateStore {
   if (config.kind === 'sqlite')
     return new SqliteStateStore({ file: config.file, lifetimeOf: recordLifetimes });
-  const connection =
+  const account: BlobAccount =
     'connectionString' in config.connection
       ? { connectionString: config.connection.connectionString }
       : { accountUrl: config.connection.accountUrl, credential: credential() };
   return new BlobStateStore({
-    ...connection,
+    ...account,
     stateContainer: config.stateContainer,
     auditContainer: config.auditContainer,
     lifetimeOf: recordLifetimes,

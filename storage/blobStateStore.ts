@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { BlobServiceClient, type BlobItem, type ContainerClient } from '@azure/storage-blob';
+import {
+  type AnonymousCredential,
+  BlobServiceClient,
+  type BlobItem,
+  type ContainerClient,
+  type newPipeline,
+  type StorageSharedKeyCredential,
+} from '@azure/storage-blob';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 // The blob name BlobsStorage gives a key: the create-if-absent below must hit the very same blob.
 import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
@@ -21,9 +28,9 @@ import {
 } from './stateStore';
 
 /** An Entra credential (`@azure/identity`'s, made by the wiring: storage/ does not import the identity library). */
-export type BlobTokenCredential = Extract<
-  ConstructorParameters<typeof BlobServiceClient>[1],
-  { getToken: unknown }
+export type BlobTokenCredential = Exclude<
+  Parameters<typeof newPipeline>[0],
+  StorageSharedKeyCredential | AnonymousCredential | undefined
 >;
 
 /** Where the account is: a connection string (Azurite, or a key), or its URL and an Entra credential. */

@@ -23,7 +23,7 @@ export class MemoryStateStore implements StateStore {
   ) {}
 
   async read(keys: string[]): Promise<Record<string, StoredItem>> {
-    return (await this.memory.read(keys)) as Record<string, StoredItem>;
+    return await this.memory.read(keys);
   }
 
   async write(changes: Record<string, object>): Promise<void> {
