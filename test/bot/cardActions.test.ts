@@ -487,6 +487,7 @@ describe('card actions', () => {
       assert.deepEqual(
         audit.map((event) => [event.action, event.reason]),
         [
+          ['reset-offered', undefined],
           ['card-action-rejected', 'caller-verification-missing'],
           ['card-action-rejected', 'ticket-reference-missing'],
         ],

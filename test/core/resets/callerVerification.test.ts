@@ -160,6 +160,7 @@ describe('use cases with caller verification and a ticket reference', () => {
     assert.deepEqual(
       world.audit.map((event) => [event.action, event.reason]),
       [
+        ['reset-offered', undefined],
         ['card-action-rejected', 'caller-verification-missing'],
         ['card-action-rejected', 'ticket-reference-missing'],
       ],
