@@ -88,7 +88,7 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
   const directory = directoryWithin();
   const deps: ResetDependencies = {
     directory,
-    pendingActions: new PendingActions(new KeyValuePendingActionStore(storage)),
+    pendingActions: new PendingActions(new KeyValuePendingActionStore(storage), options.clock),
     settings: {
       passwordWritebackEnabled: config.passwordWritebackEnabled,
       resetAs: config.resetAs,
