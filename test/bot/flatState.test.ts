@@ -128,8 +128,8 @@ describe('state stays flat: records expire and are swept', function () {
     const abandonEvery = ABANDONED > 0 ? actions / ABANDONED : Infinity;
     for (let step = 0; step < actions; step += 1) {
       const agentIndex = step % AGENTS;
-      const adapter = adapters[agentIndex] as TestAdapter;
-      const agent = agents[agentIndex] as Agent;
+      const adapter = adapters[agentIndex];
+      const agent = agents[agentIndex];
       const abandoned = Math.floor((step + 1) / abandonEvery) > Math.floor(step / abandonEvery);
 
       adapter.activeQueue.splice(0);
