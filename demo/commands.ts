@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path';
 export const REPO_ROOT = resolve(__dirname, '../..');
 export const SIMULATOR_MAIN = join(REPO_ROOT, 'dist/simulator/main.js');
 export const BOT_MAIN = join(REPO_ROOT, 'dist/bot/index.js');
+/** Where the demo bot keeps its state and audit trail. */
+export const DEMO_STATE_FILE = join(REPO_ROOT, 'data/demo.sqlite');
 export const PLAYGROUND_CLI = join(REPO_ROOT, 'node_modules/@microsoft/m365agentsplayground/cli.js');
 export const PLAYGROUND_CONFIG = join(REPO_ROOT, '.m365agentsplayground.yml');
 
@@ -88,6 +90,8 @@ export function botCommand(options: {
   simulator: SimulatorEndpoint;
   port: number;
   resetAs?: DemoResetAs;
+  /** The SQLite store (`DEMO_STATE_FILE` by default; tests give each run its own). */
+  stateFile?: string;
 }): ChildCommand {
   const agentMode =
     options.resetAs === 'bot'
@@ -113,6 +117,8 @@ export function botCommand(options: {
       BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
       // The demo tenant's *Protected Accounts* group, which nests *Legal Leadership* (Aoife O'Brien).
       PROTECTED_GROUP_IDS: DEMO_PROTECTED_GROUP_ID,
+      // The demo's own store, kept between runs like a deployment's (`npm run audit` reads it with this setting).
+      STATE_SQLITE_FILE: options.stateFile ?? DEMO_STATE_FILE,
       ...agentMode,
     },
   };

@@ -179,9 +179,11 @@ describe('state stays flat: records expire and are swept', function () {
     const cardsPerLifetime = Math.ceil(RECORD_LIFETIMES_MS.pendingAction / STEP_MS) + 1;
     const bound = cardsPerLifetime + AGENTS + AGENTS + TARGETS;
     const auditRecords = count('SELECT count(*) AS n FROM audit');
+    const auditBytes = count('SELECT sum(length(event) + length(at)) AS n FROM audit');
     console.log(
       `      ${cardsShown} cards (${directory.passwordChanges.length} resets); store at most ${mostRecords} records ` +
-        `after a sweep, ${finalRecords} at the end (bound ${bound}); audit trail ${auditRecords} records`,
+        `after a sweep, ${finalRecords} at the end (bound ${bound}); audit trail ${auditRecords} records, ` +
+        `${Math.round(auditBytes / cardsShown)} bytes per card`,
     );
     assert.ok(mostRecords <= bound, `at most ${bound} records after any sweep, saw ${mostRecords}`);
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFile, mkdtemp, rm, mkdir } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -251,7 +252,13 @@ class Demo {
     });
     const endpoint = parseSimulatorEndpoint(this.simulator.readyLine) as SimulatorEndpoint;
 
-    const botStart = botCommand({ simulator: endpoint, port: await freePort(), resetAs });
+    const botStart = botCommand({
+      simulator: endpoint,
+      port: await freePort(),
+      resetAs,
+      // A store of this run's own: the demo's persists, counters included.
+      stateFile: join(mkdtempSync(join(tmpdir(), 'helpdesk-reset-playground-')), 'state.sqlite'),
+    });
     this.bot = await startChild('bot', process.execPath, botStart.args, {
       env: botStart.env,
       readyWhen: (line) => parseBotListening(line) !== null,

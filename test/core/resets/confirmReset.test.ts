@@ -258,6 +258,21 @@ describe('use cases: claimReset and completeReset', () => {
     });
   }
 
+  it("audits the card offered and every record of its click with the card's id, so a trail links them", async () => {
+    const world = useCaseWorld();
+    const resetId = await pendingResetFor(world);
+    await confirm(ALEX, resetId, DEFAULTS, world.deps);
+    await confirm(ALEX, resetId, DEFAULTS, world.deps);
+    assert.deepEqual(
+      world.audit.map((event) => [event.action, event.pendingActionId, event.reason]),
+      [
+        ['reset-offered', resetId, undefined],
+        ['reset-succeeded', resetId, undefined],
+        ['card-action-rejected', resetId, 'already-used'],
+      ],
+    );
+  });
+
   it('acts on one click only', async () => {
     const world = useCaseWorld();
     const resetId = await pendingResetFor(world);
