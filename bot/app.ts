@@ -150,6 +150,11 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
   );
   const server = createHttpServer(adapter, bot, logger, { readiness, stopping: () => stopping });
   upkeep.start();
+  let listenerClosed: Promise<void> | undefined;
+  const stopListening = (): Promise<void> =>
+    (listenerClosed ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+    }));
 
   return {
     logger,
@@ -165,10 +170,13 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
     // most `graceMs`: a platform stops waiting for a process after its own grace period.
     close: async (graceMs = DEFAULT_SHUTDOWN_GRACE_MS) => {
       stopping = true;
-      const closed = new Promise<void>((resolve) => {
-        server.close(() => resolve());
-      });
-      const finished = Promise.all([closed, background.idle()])
+      // The port stays open while the work finishes, so that a probe or a turn that still arrives is answered
+      // 503 as documented (a closed port refuses the connection instead). Then the server closes (requests in
+      // flight end first) and the work those requests started finishes too.
+      const finished = background
+        .idle()
+        .then(() => stopListening())
+        .then(() => background.idle())
         .then(() => audit.flush())
         .then(() => true);
       let timer: NodeJS.Timeout | undefined;
@@ -179,6 +187,7 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
         return { finished: await Promise.race([finished, gaveUp]) };
       } finally {
         clearTimeout(timer);
+        void stopListening();
         await upkeep.stop();
         // Work cut short may still write: it fails on a closed store instead of writing half its records.
         await store.close();

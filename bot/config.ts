@@ -10,6 +10,12 @@ import type { GraphConnectionConfig } from '../graph/graphClient';
 import { DEFAULT_CLICK_BUDGET_MS } from './clickBudget';
 
 /**
+ * How long a stopping bot waits for work in flight by default: under the 30 s Azure Container Apps and
+ * Kubernetes give a container between SIGTERM and SIGKILL (`terminationGracePeriodSeconds`).
+ */
+const DEFAULT_SHUTDOWN_GRACE_SECONDS = 25;
+
+/**
  * The bot's configuration, read from the environment (and an optional `.env`). Names are the ones the
  * Bot Framework and `@azure/identity` already use, so a deployment's settings need no translation.
  */
@@ -37,6 +43,11 @@ export interface BotConfig {
    * included, before its card shows the outcome as it stands (default 20).
    */
   clickBudgetMs: number;
+  /**
+   * `SHUTDOWN_GRACE_SECONDS`: how long a SIGTERM'd bot waits for resets in flight before it exits anyway
+   * (default 25: under the 30 s Azure Container Apps and Kubernetes give a container before SIGKILL).
+   */
+  shutdownGraceMs: number;
   /**
    * `CALLER_VERIFICATION` and `TICKET_REFERENCE` (`off`, `optional` or `required`; default `optional`): whether
    * the confirmation card asks how the agent verified the caller, and for the ticket reference, both recorded
@@ -405,6 +416,13 @@ const environmentSchema = z
         .max(120, 'CLICK_BUDGET_SECONDS must be between 5 and 120')
         .default(DEFAULT_CLICK_BUDGET_MS / 1000),
     ),
+    SHUTDOWN_GRACE_SECONDS: optionalText.pipe(
+      z.coerce
+        .number({ invalid_type_error: 'SHUTDOWN_GRACE_SECONDS must be a number' })
+        .min(1, 'SHUTDOWN_GRACE_SECONDS must be between 1 and 600')
+        .max(600, 'SHUTDOWN_GRACE_SECONDS must be between 1 and 600')
+        .default(DEFAULT_SHUTDOWN_GRACE_SECONDS),
+    ),
     PASSWORD_WRITEBACK_ENABLED: optionalText.pipe(
       flag('PASSWORD_WRITEBACK_ENABLED').optional().default('false'),
     ),
@@ -583,6 +601,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): BotConfig {
         : null,
     logLevel: env.LOG_LEVEL,
     clickBudgetMs: env.CLICK_BUDGET_SECONDS * 1000,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
     abuseControls: {
       rateLimits: {
         perAgentPerHour: env.RATE_LIMIT_RESETS_PER_AGENT_PER_HOUR,

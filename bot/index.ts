@@ -27,10 +27,11 @@ async function main(): Promise<void> {
   app.logger.info({ url, messagesEndpoint: `${url}/api/messages`, tenantId: config.tenantId }, 'listening');
 
   // SIGTERM (a deployment, a scale-in): stop taking turns, let the resets in flight finish, then exit 0; 1 if
-  // some were still running when the grace period ended (their cards may still say "Resetting…").
+  // some were still running when the grace period (SHUTDOWN_GRACE_SECONDS) ended (their cards may still say
+  // "Resetting…").
   const stop = () => {
-    app.logger.info('stopping');
-    void app.close().then(({ finished }) => {
+    app.logger.info({ graceMs: config.shutdownGraceMs }, 'stopping');
+    void app.close(config.shutdownGraceMs).then(({ finished }) => {
       if (!finished) app.logger.warn('stopped with work still running: the grace period ended');
       process.exit(finished ? 0 : 1);
     });

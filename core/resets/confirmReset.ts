@@ -30,7 +30,7 @@ export async function claimReset(
     details = checked.details;
     return undefined;
   });
-  if (!claim.claimed) return rejected(claim.reason, requester, deps.audit);
+  if (!claim.claimed) return rejected(claim.reason, requester, deps.audit, resetId);
   return { kind: 'claimed', pending: claim.action, details };
 }
 

@@ -117,10 +117,11 @@ export async function pickUser(
 ): Promise<Preparation | Rejected> {
   const offered = await deps.pendingActions.look('selection', selectionId, requester.aadObjectId);
   if (offered.open && offered.viewerIsRequester && !offered.action.candidateIds.includes(userId)) {
-    return rejected('not-a-candidate', requester, deps.audit);
+    return rejected('not-a-candidate', requester, deps.audit, selectionId);
   }
   const claim = await deps.pendingActions.claimOnce('selection', selectionId, requester.aadObjectId);
-  if (!claim.claimed) return rejected(claim.reason, requester, deps.audit);
-  if (!claim.action.candidateIds.includes(userId)) return rejected('not-a-candidate', requester, deps.audit);
+  if (!claim.claimed) return rejected(claim.reason, requester, deps.audit, selectionId);
+  if (!claim.action.candidateIds.includes(userId))
+    return rejected('not-a-candidate', requester, deps.audit, selectionId);
   return prepareReset(requester, userId, conversationId, deps);
 }

@@ -23,12 +23,19 @@ export function failed(error: AgentFacingError, doing: string): StepFailure {
   return { kind: 'failed', error, doing };
 }
 
+/** A click that counts for nothing, audited with the id of the card it was on (`pendingActionId`). */
 export function rejected(
   reason: ClaimFailure,
   requester: Pick<Requester, 'aadObjectId'>,
   audit: AuditSink,
+  pendingActionId: string,
 ): Rejected {
-  audit.record({ action: 'card-action-rejected', requesterAadObjectId: requester.aadObjectId, reason });
+  audit.record({
+    action: 'card-action-rejected',
+    requesterAadObjectId: requester.aadObjectId,
+    reason,
+    pendingActionId,
+  });
   return { kind: 'rejected', reason };
 }
 

@@ -120,6 +120,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the shutdown grace period in seconds, 25 by default', () => {
+    assert.equal(loadConfig(productionEnvironment()).shutdownGraceMs, 25_000);
+    assert.equal(
+      loadConfig({ ...productionEnvironment(), SHUTDOWN_GRACE_SECONDS: '55' }).shutdownGraceMs,
+      55_000,
+    );
+  });
+
   it('refuses to run without MicrosoftAppId unless the dangerous switch is set', () => {
     const env = { ...productionEnvironment(), MicrosoftAppId: '' };
     const problems = problemsOf(env);
@@ -209,6 +217,16 @@ describe('loadConfig', () => {
       'a click budget that is not a number',
       { CLICK_BUDGET_SECONDS: 'twenty' },
       /CLICK_BUDGET_SECONDS must be a number/,
+    ],
+    [
+      'a shutdown that would not wait at all',
+      { SHUTDOWN_GRACE_SECONDS: '0' },
+      /SHUTDOWN_GRACE_SECONDS must be between 1 and 600/,
+    ],
+    [
+      'a shutdown grace period that is not a number',
+      { SHUTDOWN_GRACE_SECONDS: 'soon' },
+      /SHUTDOWN_GRACE_SECONDS must be a number/,
     ],
     ['a port out of range', { PORT: '70000' }, /PORT must be between 0 and 65535/],
     ['a port that is not a number', { PORT: 'eighty' }, /PORT must be a number/],

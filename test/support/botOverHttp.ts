@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Activity } from 'botbuilder';
 import { createBotApp, type BotApp } from '../../bot/app';
 import { loadConfig, loadStoreConfig } from '../../bot/config';
 import { openStateStore } from '../../bot/stateStores';
 import type { StateStore } from '../../storage/stateStore';
 import { type RunningSimulator, startSimulator } from '../../simulator';
+import { BotProcess } from './botProcess';
 import { LogCapture } from './logCapture';
 import { simulatorControl } from './simulatorControl';
 import { type ConnectorCall, type LoopbackConnector, startLoopbackConnector } from './loopbackConnector';
@@ -36,6 +37,14 @@ export interface HttpAnswer {
 }
 
 /**
+ * How the bot runs: in this process (`createBotApp`, what most suites drive), or as a process of its own
+ * (`node dist/bot/index.js`, for what needs one: a SIGTERM, a restart), started with `environment`.
+ */
+type Running =
+  | { kind: 'in-process'; app: BotApp; botUrl: string }
+  | { kind: 'process'; process: BotProcess; environment: Record<string, string> };
+
+/**
  * The real server (CloudAdapter, restify, Graph client, @azure/identity) against the simulated tenant, with a
  * loopback Bot Connector recording everything the bot posts: what end-to-end tests drive, over HTTP.
  */
@@ -46,14 +55,30 @@ export class BotOverHttp {
   private constructor(
     readonly simulator: RunningSimulator,
     readonly connector: LoopbackConnector,
+    /** What the bot logged: in process mode, every line of every process started, in order. */
     readonly logs: LogCapture,
     /** The settings of the store every instance uses (`STATE_*`): a SQLite file in a folder of its own by default. */
     readonly storeEnvironment: Record<string, string>,
-    readonly app: BotApp,
-    readonly botUrl: string,
+    private running: Running,
     /** A second instance shares the simulator, connector and store of the first, which closes them. */
     private readonly ownsServices = true,
   ) {}
+
+  /** The bot running in this process; a test of a bot process drives it over HTTP and by signals only. */
+  get app(): BotApp {
+    assert.ok(this.running.kind === 'in-process', 'the bot runs as a process of its own: see `process`');
+    return this.running.app;
+  }
+
+  /** The bot running as a process of its own (`startProcess`). */
+  get process(): BotProcess {
+    assert.ok(this.running.kind === 'process', 'the bot runs in this process: see `app`');
+    return this.running.process;
+  }
+
+  get botUrl(): string {
+    return this.running.kind === 'in-process' ? this.running.botUrl : this.running.process.url;
+  }
 
   /**
    * `environment` adds to (or overrides) the bot's test configuration; a function of the simulator when a
@@ -67,7 +92,70 @@ export class BotOverHttp {
     const given = typeof environment === 'function' ? environment(simulator) : environment;
     const storeEnvironment = storeSettingsOf(given);
     const { logs, app, botUrl } = await BotOverHttp.startApp(simulator, { ...given, ...storeEnvironment });
-    return new BotOverHttp(simulator, connector, logs, storeEnvironment, app, botUrl);
+    return new BotOverHttp(simulator, connector, logs, storeEnvironment, { kind: 'in-process', app, botUrl });
+  }
+
+  /**
+   * The bot as production runs it, `node dist/bot/index.js` (what `npm start` runs), with the test
+   * configuration of `start` in its environment, in the store's folder as its working directory (so that it
+   * writes nothing into the repository and reads no `.env`). Its log lines go to `logs`.
+   */
+  static async startProcess(
+    environment: Record<string, string> | ((simulator: RunningSimulator) => Record<string, string>) = {},
+  ): Promise<BotOverHttp> {
+    const simulator = await startSimulator({ port: 0 });
+    const connector = await startLoopbackConnector();
+    const given = typeof environment === 'function' ? environment(simulator) : environment;
+    const storeEnvironment = storeSettingsOf(given);
+    const processEnvironment = {
+      ...testConfiguration(simulator),
+      // The simulator's certificate authority: Node reads NODE_EXTRA_CA_CERTS at start only.
+      NODE_EXTRA_CA_CERTS: simulator.caCertPath,
+      PORT: '0',
+      ...given,
+      ...storeEnvironment,
+    };
+    const logs = new LogCapture();
+    const running = await BotOverHttp.startBotProcess(processEnvironment, storeEnvironment, logs);
+    return new BotOverHttp(simulator, connector, logs, storeEnvironment, running);
+  }
+
+  /**
+   * Stops the bot process (SIGTERM) and starts a new one with the same environment, on the same store,
+   * tenant and connector: a deployment. Resolves with the old process's exit code.
+   */
+  async restart(): Promise<number | null> {
+    const environment = this.runningProcess().environment;
+    const code = await this.process.stop();
+    this.running = await BotOverHttp.startBotProcess(environment, this.storeEnvironment, this.logs);
+    return code;
+  }
+
+  /** Starts a new bot process (after the last one was stopped) with the same environment and store. */
+  async startAgain(): Promise<void> {
+    this.running = await BotOverHttp.startBotProcess(
+      this.runningProcess().environment,
+      this.storeEnvironment,
+      this.logs,
+    );
+  }
+
+  private runningProcess(): Extract<Running, { kind: 'process' }> {
+    assert.ok(this.running.kind === 'process', 'only a bot process restarts');
+    return this.running;
+  }
+
+  private static async startBotProcess(
+    environment: Record<string, string>,
+    storeEnvironment: Record<string, string>,
+    logs: LogCapture,
+  ): Promise<Running> {
+    const child = await BotProcess.start({
+      env: environment,
+      cwd: workingFolderOf(storeEnvironment),
+      onLine: (line) => logs.write(`${line}\n`),
+    });
+    return { kind: 'process', process: child, environment };
   }
 
   /**
@@ -80,7 +168,14 @@ export class BotOverHttp {
       ...environment,
       ...this.storeEnvironment,
     });
-    return new BotOverHttp(this.simulator, this.connector, logs, this.storeEnvironment, app, botUrl, false);
+    return new BotOverHttp(
+      this.simulator,
+      this.connector,
+      logs,
+      this.storeEnvironment,
+      { kind: 'in-process', app, botUrl },
+      false,
+    );
   }
 
   /** The instances' store, opened on its own as another process would, for a test to look into (or tamper with). */
@@ -106,20 +201,7 @@ export class BotOverHttp {
     environment: Record<string, string>,
   ): Promise<{ logs: LogCapture; app: BotApp; botUrl: string }> {
     const logs = new LogCapture();
-    const config = loadConfig({
-      AZURE_TENANT_ID: TENANT_ID,
-      AZURE_CLIENT_ID: '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7',
-      AZURE_CLIENT_SECRET: 'sim-demo-client-secret',
-      AZURE_AUTHORITY_HOST: simulator.url,
-      GRAPH_BASE_URL: simulator.url,
-      BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
-      LOG_LEVEL: 'debug',
-      // Tests of everything else reset Megan many times in one bot: limits off unless a test sets them
-      // (test/e2e/abuseControls.test.ts).
-      RATE_LIMIT_RESETS_PER_AGENT_PER_HOUR: '0',
-      RATE_LIMIT_RESETS_PER_TARGET_PER_DAY: '0',
-      ...environment,
-    });
+    const config = loadConfig({ ...testConfiguration(simulator), ...environment });
     // The loopback connector answers at once: no need to give a click's answer a Teams client's second.
     const app = createBotApp(config, { logDestination: logs, answerLeadMs: LOOPBACK_ANSWER_LEAD_MS });
     const botUrl = await app.listen(0);
@@ -127,7 +209,9 @@ export class BotOverHttp {
   }
 
   async close(): Promise<void> {
-    await this.app.close();
+    if (this.running.kind === 'in-process') await this.running.app.close();
+    // A bot process a test left running (or failed to stop) is ended however it can be.
+    else await this.running.process.kill();
     await this.inspector?.close();
     if (!this.ownsServices) return;
     await this.connector.close();
@@ -138,7 +222,7 @@ export class BotOverHttp {
 
   /** Between tests: the work of the last one finished, the tenant, the connector and its faults as new. */
   async reset(): Promise<void> {
-    await this.app.idle();
+    if (this.running.kind === 'in-process') await this.running.app.idle();
     this.connector.calls.splice(0);
     this.connector.clearFaults();
     await this.simulatorControl('POST', '/_sim/reset');
@@ -258,7 +342,7 @@ export class BotOverHttp {
    * A card as its sender's Teams client shows it: a card with a user-specific view (Universal Actions
    * `refresh.userIds`) is refreshed automatically for the users it names; everyone else sees it as posted.
    */
-  private async asSeenBy(viewer: Partial<Activity>, card: unknown): Promise<unknown> {
+  async asSeenBy(viewer: Partial<Activity>, card: unknown): Promise<unknown> {
     const refresh = (card as { refresh?: { action?: { verb?: unknown; data?: unknown }; userIds?: unknown } })
       ?.refresh;
     const viewerId = viewer.from?.id;
@@ -307,6 +391,29 @@ export class BotOverHttp {
       ...fields,
     };
   }
+}
+
+/** The bot's configuration against the simulated tenant, with the dangerous switch (the connector is local). */
+function testConfiguration(simulator: RunningSimulator): Record<string, string> {
+  return {
+    AZURE_TENANT_ID: TENANT_ID,
+    AZURE_CLIENT_ID: '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7',
+    AZURE_CLIENT_SECRET: 'sim-demo-client-secret',
+    AZURE_AUTHORITY_HOST: simulator.url,
+    GRAPH_BASE_URL: simulator.url,
+    BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
+    LOG_LEVEL: 'debug',
+    // Tests of everything else reset Megan many times in one bot: limits off unless a test sets them
+    // (test/e2e/abuseControls.test.ts).
+    RATE_LIMIT_RESETS_PER_AGENT_PER_HOUR: '0',
+    RATE_LIMIT_RESETS_PER_TARGET_PER_DAY: '0',
+  };
+}
+
+/** A bot process's working directory: the SQLite store's folder, else a temporary one. */
+function workingFolderOf(storeEnvironment: Record<string, string>): string {
+  const file = storeEnvironment.STATE_SQLITE_FILE;
+  return file ? dirname(file) : tmpdir();
 }
 
 export function cardIn(call: ConnectorCall): unknown {
