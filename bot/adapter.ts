@@ -5,8 +5,11 @@ import {
   type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
+import { DialogContextError } from 'botbuilder-dialogs';
 import type { AuthenticateRequestResult, AuthenticationConfiguration, Claim } from 'botframework-connector';
 import { randomUUID } from 'node:crypto';
+import { storeUnavailableMessage } from '../cards';
+import { StoreUnavailable } from '../core/errors';
 import { NotAChannelToken } from './authenticationFailures';
 import type { BotAuthenticationConfig, BotConfig } from './config';
 import { describeError, stackFramesOf } from './errorShape';
@@ -66,14 +69,29 @@ export function createAdapter(config: BotConfig, logger: Logger): InboundCloudAd
     // may echo what was posted, a temporary password included: only the error's shape is logged, and the
     // reply names only a reference the log line shares.
     const reference = randomUUID();
-    logger.error(
-      {
-        reference,
-        error: { ...describeError(error), stack: stackFramesOf(error) },
-        activityType: context.activity.type,
-      },
-      'unhandled error in a turn',
-    );
+    // The store's outage is no bug: it is named by its shape, and the person is told to try again shortly.
+    const storeDown = storeOutageBehind(error);
+    if (storeDown) {
+      logger.error(
+        {
+          reference,
+          store: storeDown.store,
+          failure: storeDown.failure,
+          error: describeError(error),
+          activityType: context.activity.type,
+        },
+        'turn stopped: the state store is unavailable',
+      );
+    } else {
+      logger.error(
+        {
+          reference,
+          error: { ...describeError(error), stack: stackFramesOf(error) },
+          activityType: context.activity.type,
+        },
+        'unhandled error in a turn',
+      );
+    }
     // Only a message gets an apology, in its own conversation, and only if the tenant guard accepted the
     // turn (otherwise the conversation is a stranger's). An invoke's card says what happened, and an event is
     // a turn the bot started itself (a proactive message), whose conversation may not be the one the person
@@ -81,11 +99,24 @@ export function createAdapter(config: BotConfig, logger: Logger): InboundCloudAd
     if (context.activity.type !== 'message' || !tenantAccepted(context)) return;
     await context
       .sendActivity(
-        `Sorry, something went wrong on my side. If a reset was in progress, its card shows what happened. Reference: ${reference}`,
+        storeDown
+          ? storeUnavailableMessage(reference)
+          : `Sorry, something went wrong on my side. If a reset was in progress, its card shows what happened. Reference: ${reference}`,
       )
       .catch(() => undefined);
   };
   return adapter;
+}
+
+/**
+ * The store's outage behind a turn's error, if that is what it is: thrown as it is, or wrapped, once per
+ * dialog it passed through, in botbuilder-dialogs' `DialogContextError` (which keeps it as `error`).
+ */
+export function storeOutageBehind(error: unknown): StoreUnavailable | undefined {
+  let current = error;
+  for (let depth = 0; depth < 10 && current instanceof DialogContextError; depth += 1)
+    current = current.error;
+  return current instanceof StoreUnavailable ? current : undefined;
 }
 
 /**

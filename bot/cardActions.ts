@@ -18,10 +18,13 @@ import {
   rejectionMessage,
   resetOutcomeCard,
   resettingCard,
+  storeUnavailableMessage,
+  storeUnavailableResetCard,
   unfinishedResetCard,
 } from '../cards';
 import type { DelegatedPasswordReset, Directory } from '../core/directory';
 import { isGuid } from '../core/directoryIds';
+import { StoreUnavailable } from '../core/errors';
 import { isPendingActionId, type PendingReset } from '../core/pendingActions';
 import {
   cancelReset,
@@ -157,6 +160,9 @@ export class CardActionHandler {
           return this.invalid(context, `unknown verb`);
       }
     } catch (error) {
+      // The store's outage stopped the click before anything was done: the card stays, to be clicked again.
+      if (error instanceof StoreUnavailable)
+        return messageResponse(storeUnavailableMessage(this.storeUnavailable(error, verb)));
       return cardResponse(this.internalError(error, verb));
     }
   }
@@ -267,7 +273,12 @@ export class CardActionHandler {
         outcomeCard = resetOutcomeCard(outcome);
       }
     } catch (error) {
-      outcomeCard = this.internalError(error, CardVerbs.confirmReset);
+      // completeReset reads the store only before the password change (the reset counters), so an outage
+      // here means the password was not changed.
+      outcomeCard =
+        error instanceof StoreUnavailable
+          ? storeUnavailableResetCard(pending, this.storeUnavailable(error, CardVerbs.confirmReset))
+          : this.internalError(error, CardVerbs.confirmReset);
     }
     const lead = budget.startedAt + (this.services.answerLeadMs ?? DEFAULT_ANSWER_LEAD_MS) - Date.now();
     if (lead > 0) await new Promise((resolve) => setTimeout(resolve, lead));
@@ -385,6 +396,16 @@ export class CardActionHandler {
       'card action failed unexpectedly',
     );
     return internalErrorCard(reference);
+  }
+
+  /** Logs the store's outage by its shape (never its message: it may name the account); returns the reference. */
+  private storeUnavailable(error: StoreUnavailable, verb: string): string {
+    const reference = randomUUID();
+    this.logger.error(
+      { verb, reference, store: error.store, failure: error.failure, error: describeError(error) },
+      'card action stopped: the state store is unavailable',
+    );
+    return reference;
   }
 
   private invalid(context: TurnContext, why: string): AdaptiveCardInvokeResponse {

@@ -11,3 +11,4 @@ export { buildNoticeCard } from './noticeCard';
 export { askToType, cardSetting } from './cardSetting';
 export * from './presenters';
 export * from './backgroundResetPresenters';
+export * from './storeUnavailablePresenters';

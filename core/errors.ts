@@ -48,3 +48,34 @@ export class AgentFacingError extends Error {
     this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
 }
+
+/**
+ * Why the bot's own store could not serve a call: it did not answer in time, could not be reached, failed on
+ * its side (Blob Storage 5xx), or, for the embedded file, was locked, unreadable, read-only or full.
+ */
+export type StoreFailure =
+  'timeout' | 'unreachable' | 'server-error' | 'busy' | 'io-error' | 'cannot-open' | 'read-only' | 'full';
+
+/**
+ * The store that holds conversation state, pending card actions, reset counters and the audit trail is out
+ * of reach (an outage, not a bug and not a lost race: a failed eTag condition is `StoreConflict`). Whatever
+ * needed it was not done; the same request succeeds once the store is back. Carries only the failure's
+ * shape: never the store's own message, which may name the account or the file.
+ */
+export class StoreUnavailable extends Error {
+  /** The underlying error's code (`ECONNREFUSED`, `SQLITE_BUSY`), when it has one, for the log line. */
+  readonly code: string | undefined;
+  /** Blob Storage's HTTP status, for a failure on its side. */
+  readonly statusCode: number | undefined;
+
+  constructor(
+    readonly store: 'blob' | 'sqlite',
+    readonly failure: StoreFailure,
+    details: { code?: string; statusCode?: number; cause?: unknown } = {},
+  ) {
+    super(`The ${store} state store is unavailable (${failure})`, { cause: details.cause });
+    this.name = 'StoreUnavailable';
+    this.code = details.code;
+    this.statusCode = details.statusCode;
+  }
+}

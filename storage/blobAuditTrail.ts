@@ -1,7 +1,7 @@
 import { text } from 'node:stream/consumers';
 import type { AppendBlobClient, ContainerClient } from '@azure/storage-blob';
 import type { AuditRecord, AuditTrail } from './stateStore';
-import { eachPage, failureOf, withTimeout } from './blobRequests';
+import { asStoreCall, eachPage, failureOf, withTimeout } from './blobRequests';
 
 const HOUR_MS = 60 * 60 * 1000;
 /** Listing and deleting go this many blobs at a time. */
@@ -35,7 +35,21 @@ export class BlobAuditTrail implements AuditTrail {
     private readonly callTimeoutMs: number,
   ) {}
 
-  async append(record: AuditRecord): Promise<void> {
+  // Every call rejects with `StoreUnavailable` when storage cannot serve it (see `blobFailure`).
+
+  append(record: AuditRecord): Promise<void> {
+    return asStoreCall(() => this.appendRecord(record));
+  }
+
+  list(since: Date, until: Date): Promise<AuditRecord[]> {
+    return asStoreCall(() => this.listRecords(since, until));
+  }
+
+  removeOlderThan(cutoff: Date): Promise<number> {
+    return asStoreCall(() => this.removeHoursOlderThan(cutoff));
+  }
+
+  private async appendRecord(record: AuditRecord): Promise<void> {
     const hour = hourPrefixOf(atOf(record));
     const line = `${JSON.stringify(record)}\n`;
     await this.ensureContainer();
@@ -63,7 +77,7 @@ export class BlobAuditTrail implements AuditTrail {
     throw new Error(`audit append: could not append to the hour ${hour} of instance ${this.instanceId}`);
   }
 
-  async list(since: Date, until: Date): Promise<AuditRecord[]> {
+  private async listRecords(since: Date, until: Date): Promise<AuditRecord[]> {
     if (!(since < until)) return [];
     await this.ensureContainer();
     const start = commonPrefix(hourPrefixOf(since), hourPrefixOf(new Date(until.getTime() - 1)));
@@ -86,7 +100,7 @@ export class BlobAuditTrail implements AuditTrail {
    * Deletes the hour blobs whose hour ended at or before `cutoff`. Records of the hour the cutoff falls in
    * stay until that hour has ended (at most an hour longer than asked); no record is ever cut out of a blob.
    */
-  async removeOlderThan(cutoff: Date): Promise<number> {
+  private async removeHoursOlderThan(cutoff: Date): Promise<number> {
     await this.ensureContainer();
     const names = await this.hourBlobs(
       '',

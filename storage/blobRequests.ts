@@ -1,4 +1,6 @@
 import type { StoragePipelineOptions } from '@azure/storage-blob';
+import { StoreUnavailable } from '../core/errors';
+import { StoreConflict } from './stateStore';
 
 /**
  * How long one call to Blob Storage may take before the store gives up on it. Teams waits about 5 s for the
@@ -26,11 +28,39 @@ export function pipelineOptions(callTimeoutMs: number): StoragePipelineOptions {
   };
 }
 
-/** A Blob Storage call that did not settle within the store's call timeout. */
-export class StoreTimeout extends Error {
-  constructor(what: string, timeoutMs: number) {
-    super(`Blob storage did not answer (${what}) within ${timeoutMs} ms`);
+/** A Blob Storage call that did not settle within the store's call timeout: storage is unavailable. */
+export class StoreTimeout extends StoreUnavailable {
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+  ) {
+    super('blob', 'timeout');
     this.name = 'StoreTimeout';
+  }
+}
+
+/**
+ * What a failed Blob Storage call means to the bot: `StoreUnavailable` when storage could not serve it (no
+ * connection, or a 5xx after the SDK's own retries), the error itself otherwise (a conflict, a 4xx: a bug or a
+ * misconfiguration, not an outage). The HTTP client reports a failure to connect as a `RestError` without a
+ * status (`ECONNREFUSED`, `ECONNRESET`, `REQUEST_SEND_ERROR`, ...).
+ */
+export function blobFailure(error: unknown): unknown {
+  if (error instanceof StoreUnavailable || error instanceof StoreConflict) return error;
+  const { status, code } = failureOf(error);
+  if (status !== undefined && status >= 500)
+    return new StoreUnavailable('blob', 'server-error', { statusCode: status, code, cause: error });
+  if (status === undefined && (error as { name?: unknown } | null)?.name === 'RestError')
+    return new StoreUnavailable('blob', 'unreachable', { code, cause: error });
+  return error;
+}
+
+/** Runs a store call and rejects with `blobFailure` of its failure. */
+export async function asStoreCall<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw blobFailure(error);
   }
 }
 

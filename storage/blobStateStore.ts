@@ -12,6 +12,7 @@ import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
 import { BlobAuditTrail } from './blobAuditTrail';
 import {
+  asStoreCall,
   DEFAULT_CALL_TIMEOUT_MS,
   eachPage,
   failureOf,
@@ -92,21 +93,29 @@ export class BlobStateStore implements StateStore {
     this.botFrameworkStorage = this.newBotFrameworkStorage();
   }
 
+  // Every call rejects with `StoreUnavailable` when storage cannot serve it (see `blobFailure`).
+
   async read(keys: string[]): Promise<Record<string, StoredItem>> {
     // BlobsStorage reads only the blobs that exist, each with its eTag.
-    return this.viaBotFramework('read', (storage) => storage.read(keys));
+    return asStoreCall(() => this.viaBotFramework('read', (storage) => storage.read(keys)));
   }
 
   async write(changes: Record<string, object>): Promise<void> {
-    await Promise.all(Object.entries(changes).map(([key, item]) => this.writeOne(key, item)));
+    await asStoreCall(() =>
+      Promise.all(Object.entries(changes).map(([key, item]) => this.writeOne(key, item))),
+    );
   }
 
   async delete(keys: string[]): Promise<void> {
-    await this.viaBotFramework('delete', (storage) => storage.delete(keys));
+    await asStoreCall(() => this.viaBotFramework('delete', (storage) => storage.delete(keys)));
   }
 
   async sweep(now: Date): Promise<number> {
     this.assertOpen();
+    return asStoreCall(() => this.sweepExpired(now));
+  }
+
+  private async sweepExpired(now: Date): Promise<number> {
     let removed = 0;
     try {
       for await (const page of eachPage(

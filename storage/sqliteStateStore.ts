@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { type StoreFailure, StoreUnavailable } from '../core/errors';
 import {
   StoreConflict,
   type AuditRecord,
@@ -17,6 +18,8 @@ export interface SqliteStateStoreOptions {
   lifetimeOf: RecordLifetimes;
   /** The clock that dates writes and hides expired records; tests inject one. */
   now?: () => Date;
+  /** How long a write waits for another connection's lock (see `BUSY_TIMEOUT_MS`); tests shorten it. */
+  busyTimeoutMs?: number;
 }
 
 /** The state file cannot serve: it cannot be created or opened, is not a database, or is of a newer schema. */
@@ -113,7 +116,7 @@ export class SqliteStateStore implements StateStore {
   constructor(options: SqliteStateStoreOptions) {
     this.lifetimeOf = options.lifetimeOf;
     this.now = options.now ?? (() => new Date());
-    this.db = openDatabase(options.file);
+    this.db = openDatabase(options.file, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
     this.statements = prepareRecordStatements(this.db);
     this.audit = new SqliteAuditTrail(this.db);
   }
@@ -250,9 +253,40 @@ class SqliteAuditTrail implements AuditTrail {
   }
 }
 
-/** better-sqlite3 works synchronously and the port is promise-based: a failure must reject, never throw. */
+/**
+ * better-sqlite3 works synchronously and the port is promise-based: a failure must reject, never throw. A
+ * failure of the file rather than of the request rejects with `StoreUnavailable` (see `sqliteFailure`).
+ */
 function settle<T>(work: () => T): Promise<T> {
-  return new Promise((resolve) => resolve(work()));
+  return new Promise((resolve) => {
+    try {
+      resolve(work());
+    } catch (error) {
+      throw sqliteFailure(error);
+    }
+  });
+}
+
+/**
+ * SQLite's primary result codes (https://www.sqlite.org/rescode.html) that say the file cannot serve now,
+ * whatever was asked: another process holds the lock past the busy timeout, the disk failed, the file cannot be
+ * opened, is read-only (or was moved or deleted under the bot), or the disk is full. Extended codes
+ * (`SQLITE_IOERR_WRITE`, `SQLITE_READONLY_DBMOVED`) start with their primary code.
+ */
+const UNAVAILABLE_CODES: ReadonlyArray<[string, StoreFailure]> = [
+  ['SQLITE_BUSY', 'busy'],
+  ['SQLITE_IOERR', 'io-error'],
+  ['SQLITE_CANTOPEN', 'cannot-open'],
+  ['SQLITE_READONLY', 'read-only'],
+  ['SQLITE_FULL', 'full'],
+];
+
+/** `StoreUnavailable` for a failure of the file (see `UNAVAILABLE_CODES`), the error itself otherwise. */
+export function sqliteFailure(error: unknown): unknown {
+  const { code } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown };
+  if (typeof code !== 'string') return error;
+  const match = UNAVAILABLE_CODES.find(([primary]) => code === primary || code.startsWith(`${primary}_`));
+  return match === undefined ? error : new StoreUnavailable('sqlite', match[1], { code, cause: error });
 }
 
 function instantOf(at: string): number {
@@ -262,7 +296,7 @@ function instantOf(at: string): number {
 }
 
 /** Opens (creating if need be) the file, and brings its schema to this version; every failure names the file. */
-function openDatabase(file: string): Database.Database {
+function openDatabase(file: string, busyTimeoutMs: number): Database.Database {
   let db: Database.Database | undefined;
   try {
     // The file holds pending actions and dialog state: only this account may read it. SQLite gives its -wal
@@ -270,7 +304,7 @@ function openDatabase(file: string): Database.Database {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     closeSync(openSync(file, 'a', 0o600));
     db = new Database(file);
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     // Readers and one writer at a time across processes, without readers blocking the writer.
     if (db.pragma('journal_mode = WAL', { simple: true }) !== 'wal') {
       throw new Error('it cannot be switched to WAL journal mode');

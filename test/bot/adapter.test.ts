@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { TestAdapter, TurnContext } from 'botbuilder';
 import pino from 'pino';
-import { createAdapter } from '../../bot/adapter';
+import { DialogContext, DialogContextError, DialogSet } from 'botbuilder-dialogs';
+import { createAdapter, storeOutageBehind } from '../../bot/adapter';
 import { loadConfig } from '../../bot/config';
 import { describeError } from '../../bot/errorShape';
+import { StoreUnavailable } from '../../core/errors';
 import { TenantGuard } from '../../bot/tenantGuard';
 import { LogCapture } from '../support/logCapture';
 import { TENANT_ID } from '../support/teamsActivities';
@@ -78,6 +80,39 @@ describe("the adapter's error handler", () => {
       [],
       'an event turn is one the bot started itself, in a conversation that may not be the one in view',
     );
+  });
+
+  it('says plainly that the store is out of reach, and that nothing was changed, when it is', async () => {
+    const down = new StoreUnavailable('blob', 'unreachable', {
+      code: 'ECONNREFUSED',
+      cause: new Error(`connect ECONNREFUSED AccountKey=${SECRET}`),
+    });
+    const [reply] = await failTurn('message', down);
+    assert.match(
+      reply,
+      /cannot reach my storage.*Nothing was changed.*try again in a minute.*Reference: [0-9a-f-]{36}/,
+    );
+    assert.doesNotMatch(reply, /something went wrong/i);
+    const line = JSON.parse(logs.lines[0]) as Record<string, unknown>;
+    assert.equal(line.msg, 'turn stopped: the state store is unavailable');
+    assert.deepEqual(
+      { store: line.store, failure: line.failure, error: line.error },
+      { store: 'blob', failure: 'unreachable', error: { name: 'StoreUnavailable', code: 'ECONNREFUSED' } },
+    );
+    assert.ok(!logs.text.includes(SECRET), 'nothing of the underlying error (a connection string) is logged');
+  });
+
+  it('recognises the store outage behind the error a dialog wraps it in', async () => {
+    const context = new TurnContext(new TestAdapter(), { type: 'message' });
+    const inner = new DialogContext(new DialogSet(), context, { dialogStack: [] });
+    const wrapped = new DialogContextError(
+      new DialogContextError(new StoreUnavailable('sqlite', 'busy', { code: 'SQLITE_BUSY' }), inner),
+      inner,
+    );
+    assert.equal(storeOutageBehind(wrapped)?.failure, 'busy');
+    const [reply] = await failTurn('message', wrapped);
+    assert.match(reply, /cannot reach my storage/);
+    assert.equal(storeOutageBehind(new DialogContextError(new Error('a bug'), inner)), undefined);
   });
 
   it('never apologises in a turn the tenant guard did not accept', async () => {

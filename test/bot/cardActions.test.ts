@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { type Activity, MemoryStorage, TestAdapter, TurnContext } from 'botbuilder';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import pino from 'pino';
+import sinon from 'sinon';
 import type { AuditEvent } from '../../core/audit';
+import { StoreUnavailable } from '../../core/errors';
 import { BackgroundWork } from '../../bot/backgroundWork';
 import { CardActionHandler } from '../../bot/cardActions';
 import { PerUserConversationState } from '../../bot/conversationState';
@@ -321,6 +323,41 @@ describe('card actions', () => {
     assert.match(String(second.body.value), /already been used/);
     assert.equal(directory.passwordChanges.length, 1);
     assert.equal(sent().length, 1);
+  });
+
+  describe('when the store is out of reach', () => {
+    afterEach(() => sinon.restore());
+
+    it('answers the click plainly, changes nothing and leaves the card to be clicked again', async () => {
+      const resetId = await pendingResetOf(IDS.megan);
+      const read = sinon.stub(storage, 'read').rejects(new StoreUnavailable('blob', 'timeout'));
+      const during = await click('confirmReset', { resetId });
+      assert.equal(during.body.type, 'application/vnd.microsoft.activity.message');
+      assert.match(
+        String(during.body.value),
+        /cannot reach my storage.*Nothing was changed.*try again in a minute.*Reference: [0-9a-f-]{36}/,
+      );
+      assert.doesNotMatch(String(during.body.value), /something went wrong/i);
+      assert.equal(directory.passwordChanges.length, 0);
+      assert.deepEqual(proactive.calls, [], 'the card stays as it was');
+
+      read.restore();
+      const after = await click('confirmReset', { resetId });
+      assert.equal(after.body.type, 'application/vnd.microsoft.card.adaptive');
+      assert.equal(directory.passwordChanges.length, 1, 'the same card resets once the store is back');
+    });
+
+    it('says the password was not reset when the store goes away between the claim and the change', async () => {
+      const resetId = await pendingResetOf(IDS.megan);
+      sinon.stub(deps.rateLimits, 'take').rejects(new StoreUnavailable('sqlite', 'busy'));
+      await click('confirmReset', { resetId });
+      const card = JSON.stringify(outcomeCard());
+      assert.match(card, /The password of Megan Bowen was not reset/);
+      assert.match(card, /could not reach my storage/);
+      assert.doesNotMatch(card, /something went wrong/i);
+      assert.equal(directory.passwordChanges.length, 0);
+      assert.equal(sent().length, 0, 'no password was sent');
+    });
   });
 
   it('ignores a click by anyone but the requesting agent, even another administrator', async () => {

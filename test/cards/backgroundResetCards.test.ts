@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { internalErrorCard, resettingCard, unfinishedResetCard } from '../../cards';
+import {
+  internalErrorCard,
+  resettingCard,
+  storeUnavailableMessage,
+  storeUnavailableResetCard,
+  unfinishedResetCard,
+} from '../../cards';
 import { validateCard } from '../../cards/validateCard';
 import type { PendingReset } from '../../core/pendingActions';
 import { actionsIn, elementsOfType, visibleTexts } from './cardInspection';
@@ -73,4 +79,27 @@ describe('the cards of a reset finished after its click', () => {
       }
     });
   }
+});
+
+describe('the words for a store that is out of reach', () => {
+  it('the message says what happened, that nothing changed, and to try again soon; never "something went wrong"', () => {
+    const message = storeUnavailableMessage('ref-2');
+    assert.match(message, /cannot reach my storage/);
+    assert.match(message, /Nothing was changed/);
+    assert.match(message, /try again in a minute/);
+    assert.match(message, /Reference: ref-2$/);
+    assert.doesNotMatch(message, /something went wrong/i);
+  });
+
+  it('the card of a claimed reset says the password was not reset and to ask again, and has no button', () => {
+    const card = storeUnavailableResetCard(pending(), 'ref-3');
+    assert.deepEqual(validateCard(card), []);
+    const texts = visibleTexts(card).join('\n');
+    assert.match(texts, /The password of Megan Bowen was not reset/);
+    assert.match(texts, /could not reach my storage.*reference ref-3/);
+    assert.match(texts, /no temporary password was sent/);
+    assert.match(texts, /ask me again/);
+    assert.doesNotMatch(texts, /something went wrong/i);
+    assert.deepEqual(actionsIn(card), []);
+  });
 });

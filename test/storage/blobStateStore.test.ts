@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { BlobStateStore, type BlobStateStoreOptions } from '../../storage/blobStateStore';
+import { StoreUnavailable } from '../../core/errors';
 import { StoreTimeout } from '../../storage/blobRequests';
 import type { AuditRecord } from '../../storage/stateStore';
 import { startAzurite, type Azurite } from '../support/azurite';
@@ -208,9 +209,21 @@ describe('BlobStateStore', function () {
 
     it('rejects reads and writes while it is stopped, and works again with its data once it is back', async () => {
       await local.halt();
-      await assert.rejects(store.read(['item/kept']));
-      await assert.rejects(store.write({ 'item/kept': { n: 2 } }));
-      await assert.rejects(store.audit.append(auditRecord('2026-12-02T09:01:00.000Z', 'during')));
+      const unreachable = (error: unknown) => {
+        assert.ok(error instanceof StoreUnavailable, String(error));
+        assert.equal(error.failure, 'unreachable');
+        return true;
+      };
+      await assert.rejects(store.read(['item/kept']), unreachable);
+      await assert.rejects(store.write({ 'item/kept': { n: 2 } }), unreachable);
+      await assert.rejects(store.write({ 'item/kept': { n: 2, eTag: 'stale' } }), unreachable);
+      await assert.rejects(store.delete(['item/kept']), unreachable);
+      await assert.rejects(store.sweep(new Date()), unreachable);
+      await assert.rejects(
+        store.audit.append(auditRecord('2026-12-02T09:01:00.000Z', 'during')),
+        unreachable,
+      );
+      await assert.rejects(store.audit.list(new Date(0), new Date()), unreachable);
       await local.start();
       assert.equal((await store.read(['item/kept']))['item/kept']?.n, 1);
       await store.write({ 'item/kept': { n: 3 } });
