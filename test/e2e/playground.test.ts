@@ -260,7 +260,8 @@ class Demo {
       stateFile: join(mkdtempSync(join(tmpdir(), 'helpdesk-reset-playground-')), 'state.sqlite'),
     });
     this.bot = await startChild('bot', process.execPath, botStart.args, {
-      env: botStart.env,
+      // The demo keeps its state in the repository's data/ folder; a test keeps it in its own folder.
+      env: { ...botStart.env, STATE_SQLITE_FILE: join(this.workDir, 'state.sqlite') },
       readyWhen: (line) => parseBotListening(line) !== null,
       timeoutMs: 30_000,
       cwd: REPO_ROOT,
