@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { readFile, mkdtemp, rm, mkdir } from 'node:fs/promises';
-import { mkdtempSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -256,12 +255,11 @@ class Demo {
       simulator: endpoint,
       port: await freePort(),
       resetAs,
-      // A store of this run's own: the demo's persists, counters included.
-      stateFile: join(mkdtempSync(join(tmpdir(), 'helpdesk-reset-playground-')), 'state.sqlite'),
+      // The demo keeps its state in the repository's data/ folder; a test keeps it in its own folder.
+      stateFile: join(this.workDir, 'state.sqlite'),
     });
     this.bot = await startChild('bot', process.execPath, botStart.args, {
-      // The demo keeps its state in the repository's data/ folder; a test keeps it in its own folder.
-      env: { ...botStart.env, STATE_SQLITE_FILE: join(this.workDir, 'state.sqlite') },
+      env: botStart.env,
       readyWhen: (line) => parseBotListening(line) !== null,
       timeoutMs: 30_000,
       cwd: REPO_ROOT,
