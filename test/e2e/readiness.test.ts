@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createBotApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { startSimulator } from '../../simulator';
-import { BotOverHttp, TENANT_ID } from '../support/botOverHttp';
+import { BotOverHttp, testConfiguration } from '../support/botOverHttp';
 import { LogCapture } from '../support/logCapture';
 import type { StateStore } from '../../storage/stateStore';
 
@@ -52,17 +52,10 @@ describe('end to end over HTTP: readiness and a graceful stop', function () {
         audit: { append: refused, list: refused, removeOlderThan: refused },
         close: () => Promise.resolve(),
       };
-      const app = createBotApp(
-        loadConfig({
-          AZURE_TENANT_ID: TENANT_ID,
-          AZURE_CLIENT_ID: '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7',
-          AZURE_CLIENT_SECRET: 'sim-demo-client-secret',
-          AZURE_AUTHORITY_HOST: simulator.url,
-          GRAPH_BASE_URL: simulator.url,
-          BOT_DANGEROUSLY_ALLOW_UNAUTHENTICATED: 'true',
-        }),
-        { logDestination: new LogCapture(), store: unreachable },
-      );
+      const app = createBotApp(loadConfig(testConfiguration(simulator)), {
+        logDestination: new LogCapture(),
+        store: unreachable,
+      });
       try {
         const answer = await readyz(await app.listen(0));
         assert.equal(answer.status, 503);

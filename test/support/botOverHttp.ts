@@ -87,12 +87,24 @@ export class BotOverHttp {
   static async start(
     environment: Record<string, string> | ((simulator: RunningSimulator) => Record<string, string>) = {},
   ): Promise<BotOverHttp> {
+    const { simulator, connector, given, storeEnvironment } = await BotOverHttp.startServices(environment);
+    const { logs, app, botUrl } = await BotOverHttp.startApp(simulator, { ...given, ...storeEnvironment });
+    return new BotOverHttp(simulator, connector, logs, storeEnvironment, { kind: 'in-process', app, botUrl });
+  }
+
+  /** What every bot of a test runs against: the simulated tenant, a loopback connector, and its store settings. */
+  private static async startServices(
+    environment: Record<string, string> | ((simulator: RunningSimulator) => Record<string, string>),
+  ): Promise<{
+    simulator: RunningSimulator;
+    connector: LoopbackConnector;
+    given: Record<string, string>;
+    storeEnvironment: Record<string, string>;
+  }> {
     const simulator = await startSimulator({ port: 0 });
     const connector = await startLoopbackConnector();
     const given = typeof environment === 'function' ? environment(simulator) : environment;
-    const storeEnvironment = storeSettingsOf(given);
-    const { logs, app, botUrl } = await BotOverHttp.startApp(simulator, { ...given, ...storeEnvironment });
-    return new BotOverHttp(simulator, connector, logs, storeEnvironment, { kind: 'in-process', app, botUrl });
+    return { simulator, connector, given, storeEnvironment: storeSettingsOf(given) };
   }
 
   /**
@@ -103,10 +115,7 @@ export class BotOverHttp {
   static async startProcess(
     environment: Record<string, string> | ((simulator: RunningSimulator) => Record<string, string>) = {},
   ): Promise<BotOverHttp> {
-    const simulator = await startSimulator({ port: 0 });
-    const connector = await startLoopbackConnector();
-    const given = typeof environment === 'function' ? environment(simulator) : environment;
-    const storeEnvironment = storeSettingsOf(given);
+    const { simulator, connector, given, storeEnvironment } = await BotOverHttp.startServices(environment);
     const processEnvironment = {
       ...testConfiguration(simulator),
       // The simulator's certificate authority: Node reads NODE_EXTRA_CA_CERTS at start only.
@@ -394,7 +403,7 @@ export class BotOverHttp {
 }
 
 /** The bot's configuration against the simulated tenant, with the dangerous switch (the connector is local). */
-function testConfiguration(simulator: RunningSimulator): Record<string, string> {
+export function testConfiguration(simulator: RunningSimulator): Record<string, string> {
   return {
     AZURE_TENANT_ID: TENANT_ID,
     AZURE_CLIENT_ID: '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7',
