@@ -63,6 +63,8 @@ export interface UserRoles {
 export interface UserRolesOptions {
   /** Also find the role-assignable groups the user owns (default true). */
   ownedGroups?: boolean;
+  /** Also read the PIM-eligible assignments (default true). */
+  eligible?: boolean;
 }
 
 /** An administrative unit, as far as a role scoped to it matters. */
@@ -101,9 +103,11 @@ export interface Directory {
   /**
    * The user's roles and role-assignable groups; the user is named by object id. Finding the groups the user
    * owns costs a tenant-wide read, which only a target's profile needs: `ownedGroups: false` leaves them out
-   * (default: included).
+   * (default: included); `eligible: false` leaves out the PIM-eligible assignments.
    */
   getUserRoles(userId: string, options?: UserRolesOptions): Promise<UserRoles>;
+  /** The user's PIM-eligible role assignments alone (none in a tenant without PIM). */
+  getEligibleRoles(userId: string): Promise<RoleAssignment[]>;
   getAdministrativeUnit(id: string): Promise<AdministrativeUnit>;
   /**
    * Of `groupIds`, those the user (by object id) is a member of, directly or through nested groups (Graph

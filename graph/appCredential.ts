@@ -5,6 +5,7 @@ import {
   type TokenCredential,
 } from '@azure/identity';
 import { PUBLIC_CLOUD_AUTHORITY } from './clouds';
+import { SharedTokenCredential } from './sharedToken';
 
 /** Who an app registration is to Entra: a client secret, a certificate or, with neither, a managed identity. */
 export interface AppCredentialConfig {
@@ -29,9 +30,14 @@ export function appCredentialKind(config: AppCredentialConfig): AppCredentialKin
 
 /**
  * The app-only credential of an app registration. The Graph client signs in with it, and `npm run doctor`
- * asks it for tokens, so that the preflight checks exactly what the bot will do.
+ * asks it for tokens, so that the preflight checks exactly what the bot will do. Its token is shared: callers
+ * that ask at the same moment wait for one request to Entra (`SharedTokenCredential`).
  */
 export function createAppCredential(config: AppCredentialConfig): TokenCredential {
+  return new SharedTokenCredential(identityCredential(config));
+}
+
+function identityCredential(config: AppCredentialConfig): TokenCredential {
   const authority = parseHttpsUrl(config.authorityHost, 'authorityHost').href.replace(/\/+$/, '');
   // Instance discovery asks login.microsoftonline.com about the authority; it cannot vouch for any other host.
   const options = {

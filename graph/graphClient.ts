@@ -1,9 +1,13 @@
-import { Client, HTTPMessageHandler, MiddlewareFactory } from '@microsoft/microsoft-graph-client';
-import type { Middleware } from '@microsoft/microsoft-graph-client';
-import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import {
+  AuthenticationHandler,
+  Client,
+  RetryHandler,
+  RetryHandlerOptions,
+} from '@microsoft/microsoft-graph-client';
 import type { AuthenticationProvider } from '@microsoft/microsoft-graph-client';
 import type { TokenCredential } from '@azure/identity';
 import { createAppCredential, parseHttpsUrl, type AppCredentialConfig } from './appCredential';
+import { BatchingHttpHandler } from './batchingHttpHandler';
 import { PUBLIC_CLOUD_GRAPH } from './clouds';
 import { DelegatedTokenProvider, type AccessTokenSource } from './delegatedToken';
 import { RequestBudgetGuard } from './budgetGuard';
@@ -43,10 +47,25 @@ export function createGraphClient(
   credential: TokenCredential = createAppCredential(config),
 ): Client {
   parseHttpsUrl(config.graphBaseUrl, 'graphBaseUrl');
-  const authProvider = new TokenCredentialAuthenticationProvider(credential, {
-    scopes: [graphTokenScope(config)],
-  });
-  return clientFor(config, authProvider);
+  return clientFor(config, new AppTokenProvider(credential, [graphTokenScope(config)]));
+}
+
+/**
+ * The bot's own token for Graph. Not the SDK's `TokenCredentialAuthenticationProvider`, which builds an error
+ * object (with its stack) on every call in case it needs one; the credential is shared and keeps the token
+ * (`SharedTokenCredential`, bot/app.ts), so this is a map lookup on the hot path.
+ */
+class AppTokenProvider implements AuthenticationProvider {
+  constructor(
+    private readonly credential: TokenCredential,
+    private readonly scopes: string[],
+  ) {}
+
+  async getAccessToken(): Promise<string> {
+    const answer = await this.credential.getToken(this.scopes);
+    if (!answer?.token) throw new Error('The credential returned no Microsoft Graph token.');
+    return answer.token;
+  }
 }
 
 /**
@@ -65,12 +84,15 @@ export function createDelegatedGraphClient(
 function clientFor(config: GraphEndpointConfig, authProvider: AuthenticationProvider): Client {
   const graphBaseUrl = parseHttpsUrl(config.graphBaseUrl, 'graphBaseUrl');
   const graphHost = graphBaseUrl.hostname.toLowerCase();
+  const baseUrl = graphBaseUrl.href.endsWith('/') ? graphBaseUrl.href : `${graphBaseUrl.href}/`;
   return Client.initWithMiddleware({
-    middleware: withRequestTimeout(
-      MiddlewareFactory.getDefaultMiddlewareChain(authProvider),
+    middleware: middlewareChain(
+      authProvider,
       config.requestTimeoutMs ?? DEFAULT_GRAPH_REQUEST_TIMEOUT_MS,
+      `${baseUrl}${GRAPH_VERSION}/`,
     ),
-    baseUrl: graphBaseUrl.href.endsWith('/') ? graphBaseUrl.href : `${graphBaseUrl.href}/`,
+    baseUrl,
+    defaultVersion: GRAPH_VERSION,
     // The SDK attaches the bearer token only to Graph hosts and these; it compares the bare host name.
     customHosts: new Set([graphHost]),
     debugLogging: false,
@@ -86,19 +108,24 @@ export function graphTokenScope(config: Pick<GraphConnectionConfig, 'graphBaseUr
   return `${resource}/.default`;
 }
 
+/** Only v1.0: beta "is not supported for use in production apps". */
+const GRAPH_VERSION = 'v1.0';
+
 /**
- * The SDK's default chain (auth, retry, redirect, telemetry, HTTP) with a deadline just before the HTTP call,
- * and a guard in front that holds the whole request, token included, to its budget.
+ * What each request goes through: a guard holding the whole request, token included, to its budget; the
+ * token; the SDK's retry handler (429/503/504 with `Retry-After`); a deadline per attempt; and the HTTP call,
+ * which sends reads started together as one JSON batch. Not in the SDK's default chain's place: its redirect
+ * handler (Graph's directory endpoints the bot calls do not redirect, and a redirect is not followed with the
+ * token anyway) and its telemetry handler (a version header and a fresh `client-request-id` per request; the
+ * bot keeps Graph's own `request-id` of every failure for support).
  */
-function withRequestTimeout(chain: Middleware[], timeoutMs: number): Middleware[] {
-  const last = chain.length - 1;
-  if (!(chain[last] instanceof HTTPMessageHandler)) {
-    throw new Error('Graph client: unexpected default middleware chain');
-  }
-  return [
+function middlewareChain(authProvider: AuthenticationProvider, timeoutMs: number, graphRoot: string) {
+  const chain = [
     new RequestBudgetGuard(),
-    ...chain.slice(0, last),
+    new AuthenticationHandler(authProvider),
+    new RetryHandler(new RetryHandlerOptions()),
     new RequestTimeoutHandler(timeoutMs),
-    chain[last],
+    new BatchingHttpHandler(graphRoot),
   ];
+  return chain;
 }

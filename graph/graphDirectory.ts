@@ -135,16 +135,22 @@ export class GraphDirectory implements Directory {
       const prefixFilter = PREFIX_SEARCH_PROPERTIES.map((property) => startsWith(property, text)).join(
         ' or ',
       );
-      const [exact, prefix] = await Promise.all([
-        ADDRESS_LIKE.test(text)
-          ? this.listUsers(
-              `${equals('userPrincipalName', text)} or ${equals('mail', text)}`,
-              size + 1,
-              action,
-            )
-          : Promise.resolve({ users: [], hasMore: false }),
-        this.listUsers(prefixFilter, size + 1, action),
-      ]);
+      // An exact sign-in name or address also starts with itself, so the one prefix query finds it too
+      // (Graph compares both case-insensitively); exact matches are put first. Only when that query was cut
+      // short without the exact match does a second query ask for it by name.
+      const prefix = await this.listUsers(prefixFilter, size + 1, action);
+      const isExact = (user: DirectoryUser) =>
+        user.userPrincipalName.toLowerCase() === text.toLowerCase() ||
+        user.mail?.toLowerCase() === text.toLowerCase();
+      const exactNeeded =
+        ADDRESS_LIKE.test(text) && prefix.hasMore && !prefix.users.some((user) => isExact(user));
+      const exact = exactNeeded
+        ? await this.listUsers(
+            `${equals('userPrincipalName', text)} or ${equals('mail', text)}`,
+            size + 1,
+            action,
+          )
+        : { users: prefix.users.filter(isExact), hasMore: false };
       const users = uniqueById([...exact.users, ...prefix.users]);
       return {
         users: users.slice(0, size),
@@ -191,7 +197,7 @@ export class GraphDirectory implements Directory {
       options.ownedGroups === false ? [] : this.readOwnedRoleAssignableGroups(userId),
       this.readActiveAssignments([userId]),
       memberOf.then(async (member) => this.readActiveAssignments(member.map((group) => group.id))),
-      this.readEligibleAssignments(userId),
+      options.eligible === false ? [] : this.readEligibleAssignments(userId),
     ]);
     return {
       roles: uniqueAssignments([
@@ -200,6 +206,11 @@ export class GraphDirectory implements Directory {
       ]),
       roleAssignableGroups: uniqueById([...groups, ...owned]),
     };
+  }
+
+  async getEligibleRoles(userId: string): Promise<RoleAssignment[]> {
+    assertObjectId(userId);
+    return (await this.readEligibleAssignments(userId)).map((row) => toAssignment(row, 'eligible'));
   }
 
   async getAdministrativeUnit(id: string): Promise<AdministrativeUnit> {

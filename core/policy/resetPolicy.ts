@@ -343,6 +343,11 @@ function warningsFor(target: TargetProfile): string[] {
   return warnings;
 }
 
+/** Whether these roles let their holder use the bot at all: an active, tenant-wide, reset-capable role. */
+export function mayResetPasswords(roles: RoleAssignment[]): boolean {
+  return requesterColumns(roles).length > 0;
+}
+
 /** The table columns the requester may use: active, tenant-wide, reset-capable roles, most privileged first. */
 function requesterColumns(roles: RoleAssignment[]): ResetterRole[] {
   const held = new Set(

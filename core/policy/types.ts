@@ -8,7 +8,8 @@ import type {
 
 /** The requester (a helpdesk agent), as the directory describes them. */
 export interface RequesterProfile {
-  user: DirectoryUser;
+  /** The rules need only who they are (the self-reset rule). */
+  user: Pick<DirectoryUser, 'id'>;
   roles: RoleAssignment[];
   /**
    * Whether the requester is a member (directly or through nested groups) of the helpdesk group, when

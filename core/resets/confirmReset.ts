@@ -54,10 +54,18 @@ export async function completeReset(
     ...options.details,
   };
 
+  // The private chat is opened while the directory is read: both must be ready before the change, and
+  // neither needs the other, so the click waits for the slower of the two rather than for both in turn.
+  const privateChatOpening = requester.privateChat.open();
+  // Awaited below unless a read fails first; its failure is not to go unhandled meanwhile.
+  privateChatOpening.catch(() => undefined);
   const profiles = await attempt(() =>
     Promise.all([
       loadRequesterProfile(deps.directory, pending.requesterAadObjectId, deps.settings),
-      loadTargetProfile(deps.directory, pending.targetId, deps.settings),
+      // The user is read again (their account may have changed since the card), their domain alongside.
+      loadTargetProfile(deps.directory, pending.targetId, deps.settings, {
+        userPrincipalName: pending.targetUserPrincipalName,
+      }),
     ]),
   );
   if (!profiles.ok) {
@@ -76,7 +84,7 @@ export async function completeReset(
   }
 
   // A password nobody receives is a locked-out user: without a private way to the requester, change nothing.
-  const privateChat = await requester.privateChat.open();
+  const privateChat = await privateChatOpening;
   if (!privateChat.reachable) {
     const refusal = unreachableRefusal(privateChat.reason);
     deps.audit.record({
@@ -122,16 +130,18 @@ export async function completeReset(
     return { kind: 'failed', pending, error: reset.error, outcomeUnknown };
   }
 
-  // From here on the password has changed: nothing may stop it from reaching the requester.
-  const { sessions, failure: sessionsFailure } = options.revokeSessions
-    ? await revokeSessions(pending.targetId, deps.directory)
-    : { sessions: 'not-requested' as const, failure: undefined };
-  const sessionsError = sessionsFailure?.error;
+  // From here on the password has changed: nothing may stop it from reaching the requester, and nothing else
+  // comes first. The sessions are revoked after the delivery (the card, updated after this returns, says how
+  // that went).
   const passwordDelivery = await requester.privateChat.sendTemporaryPassword(
     temporaryPassword,
     pending,
     requireMfa,
   );
+  const { sessions, failure: sessionsFailure } = options.revokeSessions
+    ? await revokeSessions(pending.targetId, deps.directory)
+    : { sessions: 'not-requested' as const, failure: undefined };
+  const sessionsError = sessionsFailure?.error;
   deps.audit.record({
     ...audit,
     action: 'reset-succeeded',

@@ -37,7 +37,10 @@ export async function findResetTarget(
   const { users, hasMore } = found.value;
   if (users.length === 0) return { kind: 'none', query };
   if (users.length === 1) {
-    return prepareReset(requester, users[0].id, conversationId, deps, profile.value);
+    return prepareReset(requester, users[0].id, conversationId, deps, {
+      requesterProfile: profile.value,
+      target: { user: users[0] },
+    });
   }
   const candidates = users.slice(0, MAX_CANDIDATES);
   const more = hasMore || users.length > MAX_CANDIDATES;

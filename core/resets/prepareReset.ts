@@ -1,7 +1,7 @@
 import type { PendingReset } from '../pendingActions';
 import { decideReset } from '../policy/resetPolicy';
 import type { RequesterProfile } from '../policy/types';
-import { loadRequesterProfile, loadTargetProfile } from '../profiles';
+import { loadRequesterProfile, loadTargetProfile, type KnownTarget } from '../profiles';
 import type { Preparation, Rejected, Requester, ResetDependencies } from './outcomes';
 import { detailsToAsk } from './callerVerification';
 import { unreachableRefusal } from './privateChat';
@@ -10,24 +10,30 @@ import { attempt, failed, rejected, unidentifiedRequester } from './steps';
 
 const CHECK_RESET = 'check whether this reset is allowed';
 
-/**
- * Decides whether this requester may reset this user and, if so, records the pending confirmation.
- * `requesterProfile` is the requester as already read in this turn, so that it is not read twice.
- */
+/** What this turn has already read, so that it is not read twice. */
+export interface ReadThisTurn {
+  /** The requester's profile. */
+  requesterProfile?: RequesterProfile;
+  /** The target as the search returned them. */
+  target?: KnownTarget;
+}
+
+/** Decides whether this requester may reset this user and, if so, records the pending confirmation. */
 export async function prepareReset(
   requester: Requester,
   targetId: string,
   conversationId: string,
   deps: ResetDependencies,
-  requesterProfile?: RequesterProfile,
+  read: ReadThisTurn = {},
 ): Promise<Preparation> {
   const aadObjectId = requester.aadObjectId;
   if (!aadObjectId) return { kind: 'refused', refusal: unidentifiedRequester() };
+  const { requesterProfile } = read;
   const [requesterRead, targetRead] = await Promise.all([
     requesterProfile
       ? { ok: true as const, value: requesterProfile }
       : attempt(() => loadRequesterProfile(deps.directory, aadObjectId, deps.settings)),
-    attempt(() => loadTargetProfile(deps.directory, targetId, deps.settings)),
+    attempt(() => loadTargetProfile(deps.directory, targetId, deps.settings, read.target)),
   ]);
   if (!requesterRead.ok) return failed(requesterRead.error, CHECK_RESET);
   if (!targetRead.ok) return failed(targetRead.error, CHECK_RESET);

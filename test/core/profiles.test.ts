@@ -9,6 +9,7 @@ import type {
   DirectoryUser,
   Domain,
   PasswordResetOptions,
+  RoleAssignment,
   UserRoles,
   UserRolesOptions,
   UserSearchResult,
@@ -18,6 +19,11 @@ import { directoryUser } from '../support/directoryUsers';
 const MEGAN = 'e1a00000-0000-4000-8000-000000000002';
 const UNIT = 'e1a0a000-0000-4000-8000-000000000001';
 const OTHER_UNIT = 'e1a0a000-0000-4000-8000-000000000002';
+const HELPDESK_ADMINISTRATOR: RoleAssignment = {
+  roleDefinitionId: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+  directoryScopeId: '/',
+  kind: 'active',
+};
 
 function stubDirectory() {
   return {
@@ -32,6 +38,7 @@ function stubDirectory() {
       .callsFake((id) =>
         Promise.resolve({ id, displayName: `unit ${id}`, isMemberManagementRestricted: id === UNIT }),
       ),
+    getEligibleRoles: sinon.stub<[string], Promise<RoleAssignment[]>>().resolves([]),
     memberGroupsOf: sinon.stub<[string, readonly string[]], Promise<string[]>>().resolves([]),
     getDomain: sinon
       .stub<[string], Promise<Domain | null>>()
@@ -92,6 +99,37 @@ describe('loadTargetProfile', () => {
     await loading;
   });
 
+  it('takes the user the search returned in this turn, and reads their domain alongside the roles', async () => {
+    const directory = stubDirectory();
+    let releaseRoles: () => void = () => undefined;
+    directory.getUserRoles.returns(
+      new Promise((resolve) => (releaseRoles = () => resolve({ roles: [], roleAssignableGroups: [] }))),
+    );
+
+    const loading = loadTargetProfile(directory, MEGAN, {}, { user: directoryUser() });
+    await Promise.resolve();
+    sinon.assert.calledWith(directory.getDomain, 'contoso.com');
+    releaseRoles();
+    assert.deepEqual((await loading).user, directoryUser());
+    sinon.assert.notCalled(directory.getUser);
+  });
+
+  it("reads the known name's domain alongside the user, and the user's own when it has moved", async () => {
+    const directory = stubDirectory();
+    let releaseUser: (user: DirectoryUser) => void = () => undefined;
+    directory.getUser.returns(new Promise((resolve) => (releaseUser = resolve)));
+
+    const loading = loadTargetProfile(directory, MEGAN, {}, { userPrincipalName: 'meganb@contoso.com' });
+    await Promise.resolve();
+    sinon.assert.calledOnceWithExactly(directory.getDomain, 'contoso.com');
+    releaseUser(directoryUser({ userPrincipalName: 'meganb@fabrikam.com' }));
+    await loading;
+    assert.deepEqual(
+      directory.getDomain.getCalls().map((call) => call.args[0]),
+      ['contoso.com', 'fabrikam.com'],
+    );
+  });
+
   it('resolves a UPN to the object id before reading roles', async () => {
     const directory = stubDirectory();
 
@@ -132,15 +170,33 @@ describe('loadTargetProfile', () => {
 });
 
 describe('loadRequesterProfile', () => {
-  it('reads the agent and their roles by Entra object id', async () => {
+  it('reads the active roles of the agent by Entra object id, and nothing else when one lets them reset', async () => {
     const directory = stubDirectory();
+    directory.getUserRoles.resolves({ roles: [HELPDESK_ADMINISTRATOR], roleAssignableGroups: [] });
 
     const profile = await loadRequesterProfile(directory, MEGAN);
 
-    assert.equal(profile.user.id, MEGAN);
-    assert.equal(profile.roles.length, 1);
-    sinon.assert.calledWith(directory.getUser, MEGAN);
-    sinon.assert.calledWith(directory.getUserRoles, MEGAN);
+    assert.deepEqual(profile, { user: { id: MEGAN }, roles: [HELPDESK_ADMINISTRATOR] });
+    sinon.assert.calledOnceWithExactly(directory.getUserRoles, MEGAN, {
+      ownedGroups: false,
+      eligible: false,
+    });
+    sinon.assert.notCalled(directory.getUser);
+    sinon.assert.notCalled(directory.getEligibleRoles);
+  });
+
+  it('reads the eligible roles too when no active role lets them reset, to tell them to activate one', async () => {
+    const directory = stubDirectory();
+    const eligible = { ...HELPDESK_ADMINISTRATOR, kind: 'eligible' as const };
+    directory.getEligibleRoles.resolves([eligible]);
+
+    const profile = await loadRequesterProfile(directory, MEGAN);
+
+    assert.deepEqual(profile.roles, [
+      { roleDefinitionId: 'r', directoryScopeId: '/', kind: 'active' },
+      eligible,
+    ]);
+    sinon.assert.calledOnceWithExactly(directory.getEligibleRoles, MEGAN);
   });
 
   it('fails when the roles cannot be read', async () => {

@@ -82,16 +82,39 @@ describe('GraphDirectory', () => {
       assert.equal(new URL(transport.sent[0].url).pathname, '/v1.0/users');
     });
 
-    it('asks for an exact UPN or mail match when the text looks like an address, and lists it first', async () => {
+    it('finds an exact UPN or mail match with the one prefix query, and lists it first', async () => {
       const exact = graphUser();
       const other = graphUser({
         id: 'e1a00000-0000-4000-8000-000000000010',
         displayName: 'Megan Bowen-Smith',
+        userPrincipalName: 'meganb@contoso.com.example',
+        mail: null,
       });
+      transport.on('GET', '/v1.0/users', json(200, { value: [other, exact] }));
+
+      const result = await sut.findUsers('MeganB@contoso.com', 5);
+
+      assert.equal(transport.sent.length, 1);
+      assert.deepEqual(
+        result.users.map((u) => u.id),
+        [MEGAN, 'e1a00000-0000-4000-8000-000000000010'],
+        'exact match first',
+      );
+    });
+
+    it('asks for the exact match by name when the prefix query was cut short without it', async () => {
+      const exact = graphUser();
+      const others = Array.from({ length: 6 }, (_, index) =>
+        graphUser({
+          id: `e1a00000-0000-4000-8000-00000000002${index}`,
+          userPrincipalName: `meganb@contoso.com.x${index}`,
+          mail: null,
+        }),
+      );
       transport.on('GET', '/v1.0/users', (request) =>
         query(request).get('$filter')?.startsWith('userPrincipalName eq')
           ? json(200, { value: [exact] })
-          : json(200, { value: [other, exact] }),
+          : json(200, { value: others }),
       );
 
       const result = await sut.findUsers('meganb@contoso.com', 5);
@@ -100,11 +123,9 @@ describe('GraphDirectory', () => {
       assert.ok(
         filters.includes("userPrincipalName eq 'meganb@contoso.com' or mail eq 'meganb@contoso.com'"),
       );
-      assert.deepEqual(
-        result.users.map((u) => u.id),
-        [MEGAN, 'e1a00000-0000-4000-8000-000000000010'],
-        'exact match first, duplicates removed',
-      );
+      assert.equal(result.users[0].id, MEGAN);
+      assert.equal(result.users.length, 5);
+      assert.equal(result.hasMore, true);
     });
 
     it('does not run an exact lookup for a plain name', async () => {

@@ -6,6 +6,7 @@ import type {
   PasswordResetOptions,
   RoleAssignment,
   UserRoles,
+  UserRolesOptions,
   UserSearchResult,
 } from '../../core/directory';
 import { AgentFacingError } from '../../core/errors';
@@ -114,9 +115,17 @@ export class FakeDirectory implements Directory {
     return Promise.resolve(found);
   }
 
-  getUserRoles(userId: string): Promise<UserRoles> {
+  getUserRoles(userId: string, options: UserRolesOptions = {}): Promise<UserRoles> {
     this.failIfAsked('getUserRoles');
-    return Promise.resolve({ roles: this.roles.get(userId) ?? [], roleAssignableGroups: [] });
+    const roles = (this.roles.get(userId) ?? []).filter(
+      (role) => options.eligible !== false || role.kind === 'active',
+    );
+    return Promise.resolve({ roles, roleAssignableGroups: [] });
+  }
+
+  getEligibleRoles(userId: string): Promise<RoleAssignment[]> {
+    this.failIfAsked('getEligibleRoles');
+    return Promise.resolve((this.roles.get(userId) ?? []).filter((role) => role.kind === 'eligible'));
   }
 
   getAdministrativeUnit(id: string): Promise<AdministrativeUnit> {
