@@ -30,12 +30,24 @@ interface Step {
   path: string;
   /** The bot's Entra token: cached once fetched, so the click goes to an instance that has none yet. */
   freshInstance?: boolean;
+  /**
+   * The request that carries this step on the wire, when the bot sends it inside a JSON batch: a connection
+   * fault (a hang, a drop) can only strike that request, as the simulator (and a network) knows no other.
+   */
+  carriedBy?: { method: string; path: string };
 }
+
+/** The click's reads go to Graph together, as one `$batch`. */
+const READ_BATCH = { method: 'POST', path: '^/v1\\.0/\\$batch$' };
 
 const STEPS: Record<string, Step> = {
   token: { method: 'POST', path: '/oauth2/v2\\.0/token$', freshInstance: true },
-  lookup: { method: 'GET', path: '^/v1\\.0/users/[^/]+$' },
-  roles: { method: 'GET', path: '^/v1\\.0/(roleManagement/directory/|users/[^/]+/transitiveMemberOf)' },
+  lookup: { method: 'GET', path: '^/v1\\.0/users/[^/]+$', carriedBy: READ_BATCH },
+  roles: {
+    method: 'GET',
+    path: '^/v1\\.0/(roleManagement/directory/|users/[^/]+/transitiveMemberOf)',
+    carriedBy: READ_BATCH,
+  },
   reset: { method: 'PATCH', path: '^/v1\\.0/users/[^/]+$' },
   revoke: { method: 'POST', path: '/revokeSignInSessions$' },
 };
@@ -176,7 +188,12 @@ describe('end to end over HTTP: a reset while each Graph step fails (429, 500, 5
     try {
       await bot.simulatorControl('DELETE', '/_sim/calls');
       const logsBefore = clicker.logs.lines.length;
-      await bot.simulatorControl('POST', '/_sim/faults', { method: step.method, path: step.path, ...fault });
+      const target = fault.kind === 'status' ? step : (step.carriedBy ?? step);
+      await bot.simulatorControl('POST', '/_sim/faults', {
+        method: target.method,
+        path: target.path,
+        ...fault,
+      });
       const clickedAt = Date.now();
       answers.push(
         await clicker.click(
