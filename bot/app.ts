@@ -10,6 +10,7 @@ import { createAppCredential } from '../graph/appCredential';
 import { createDelegatedGraphClient, createGraphClient, graphTokenScope } from '../graph/graphClient';
 import { GraphDelegatedPasswordReset } from '../graph/graphDelegatedPasswordReset';
 import { GraphDirectory } from '../graph/graphDirectory';
+import { DomainCache } from '../graph/domainCache';
 import { KeyValuePendingActionStore } from '../storage/keyValuePendingActionStore';
 import { KeyValueRateCounterStore } from '../storage/keyValueRateCounterStore';
 import type { StateStore } from '../storage/stateStore';
@@ -206,6 +207,7 @@ function directories(
 ): (budget?: WorkBudget) => Directory {
   if (injected) return () => injected;
   const client = createGraphClient(config.graph, credential);
+  const domains = new DomainCache();
   // One notice sink for every directory instance (one per click), so each notice is logged once.
   const noticed = new Set<string>();
   const notices = {
@@ -215,7 +217,7 @@ function directories(
       logger.info({ component: 'directory' }, message);
     },
   };
-  return (budget) => new GraphDirectory(client, notices, budget);
+  return (budget) => new GraphDirectory(client, notices, budget, domains);
 }
 
 /**

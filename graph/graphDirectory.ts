@@ -34,6 +34,7 @@ import {
   roleRowSchema,
   userSchema,
 } from './graphSchemas';
+import { DomainCache } from './domainCache';
 import { encodePathSegment, encodeQueryValue, equals, isIn, startsWith } from './odata';
 import { budgetOptions, type RequestBudget } from './requestBudget';
 
@@ -113,11 +114,13 @@ export class GraphDirectory implements Directory {
   /**
    * @param notices where the adapter reports what an operator should know (once), e.g. a tenant without PIM.
    * @param budget holds every request to one time budget, retries included (one card click's).
+   * @param domains answers about domains, shared by the directories of every turn (see `DomainCache`).
    */
   constructor(
     private readonly client: Client,
     private readonly notices: DirectoryNotices = SILENT,
     private readonly budget?: RequestBudget,
+    private readonly domains: DomainCache = new DomainCache(),
   ) {}
 
   async findUsers(query: string, limit: number): Promise<UserSearchResult> {
@@ -278,8 +281,10 @@ export class GraphDirectory implements Directory {
     if (!DOMAIN_NAME.test(name)) {
       return null;
     }
+    const known = this.domains.get(name);
+    if (known) return known.domain;
     const action = CALLS.readDomain.action;
-    return this.call(CALLS.readDomain, async () => {
+    const domain = await this.call(CALLS.readDomain, async () => {
       try {
         const body: unknown = await this.api(`/domains/${encodePathSegment(name)}`).get();
         return parse(domainSchema, body, action);
@@ -290,6 +295,8 @@ export class GraphDirectory implements Directory {
         throw error;
       }
     });
+    this.domains.set(name, domain);
+    return domain;
   }
 
   async resetPassword(

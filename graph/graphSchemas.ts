@@ -95,6 +95,15 @@ export const listedObjectSchema = z.object({ '@odata.type': z.string().optional(
 
 /** One page of an OData collection. */
 export function pageSchema<T extends z.ZodTypeAny>(item: T) {
+  // Built once per item schema: zod schemas are costly to build and every page of every list is checked.
+  const built = pageSchemas.get(item) ?? buildPageSchema(item);
+  pageSchemas.set(item, built);
+  return built as ReturnType<typeof buildPageSchema<T>>;
+}
+
+const pageSchemas = new WeakMap<z.ZodTypeAny, z.ZodTypeAny>();
+
+function buildPageSchema<T extends z.ZodTypeAny>(item: T) {
   return z.object({
     value: z.array(item),
     '@odata.nextLink': z.string().optional(),

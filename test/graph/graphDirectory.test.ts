@@ -3,6 +3,7 @@ import { AgentFacingError } from '../../core/errors';
 import { decideReset } from '../../core/policy/resetPolicy';
 import { loadRequesterProfile, loadTargetProfile } from '../../core/profiles';
 import { GraphDirectory } from '../../graph/graphDirectory';
+import { DomainCache } from '../../graph/domainCache';
 import { FakeGraphTransport, graphError, graphUser, json, type SentRequest } from './fakeGraphTransport';
 
 const MEGAN = 'e1a00000-0000-4000-8000-000000000002';
@@ -997,6 +998,31 @@ describe('GraphDirectory', () => {
       );
 
       assert.equal(await sut.getDomain('example.org'), null);
+    });
+
+    it("keeps a domain's answer five minutes for the directories of every turn, and no failure", async () => {
+      let now = Date.parse('2026-12-02T10:00:00Z');
+      const domains = new DomainCache(() => now);
+      const turn = () => new GraphDirectory(transport.client(), undefined, undefined, domains);
+      transport.on('GET', '/v1.0/domains/example.org', graphError(503, 'serviceNotAvailable', 'busy'));
+      await assert.rejects(turn().getDomain('example.org'));
+      transport.on('GET', '/v1.0/domains/example.org', graphError(404, 'Request_ResourceNotFound', 'no'));
+      transport.on(
+        'GET',
+        '/v1.0/domains/fabrikam.com',
+        json(200, { id: 'fabrikam.com', authenticationType: 'Federated', isVerified: true }),
+      );
+
+      assert.equal(await turn().getDomain('example.org'), null);
+      assert.equal(await turn().getDomain('example.org'), null);
+      assert.equal((await turn().getDomain('fabrikam.com'))?.authenticationType, 'Federated');
+      now += 5 * 60 * 1000 - 1;
+      assert.equal((await turn().getDomain('Fabrikam.com'))?.authenticationType, 'Federated');
+      const domainReads = () => transport.sent.filter((request) => request.url.includes('/domains/')).length;
+      assert.equal(domainReads(), 3, 'the failed read, then one read of each domain');
+      now += 2;
+      await turn().getDomain('fabrikam.com');
+      assert.equal(domainReads(), 4, 'read again once five minutes have passed');
     });
 
     it('returns null for a name that cannot be a domain, without calling Graph', async () => {
