@@ -9,8 +9,7 @@ import { SignInDialog, type SignInChecks } from '../dialogs/signInDialog';
 import { createAppCredential } from '../graph/appCredential';
 import { createDelegatedGraphClient, createGraphClient, graphTokenScope } from '../graph/graphClient';
 import { GraphDelegatedPasswordReset } from '../graph/graphDelegatedPasswordReset';
-import { GraphDirectory } from '../graph/graphDirectory';
-import { DomainCache } from '../graph/domainCache';
+import { GraphDirectory, directoryMemory } from '../graph/graphDirectory';
 import { KeyValuePendingActionStore } from '../storage/keyValuePendingActionStore';
 import { KeyValueRateCounterStore } from '../storage/keyValueRateCounterStore';
 import type { StateStore } from '../storage/stateStore';
@@ -207,7 +206,7 @@ function directories(
 ): (budget?: WorkBudget) => Directory {
   if (injected) return () => injected;
   const client = createGraphClient(config.graph, credential);
-  const domains = new DomainCache();
+  const memory = directoryMemory();
   // One notice sink for every directory instance (one per click), so each notice is logged once.
   const noticed = new Set<string>();
   const notices = {
@@ -217,7 +216,7 @@ function directories(
       logger.info({ component: 'directory' }, message);
     },
   };
-  return (budget) => new GraphDirectory(client, notices, budget, domains);
+  return (budget) => new GraphDirectory(client, notices, budget, memory);
 }
 
 /**

@@ -35,6 +35,7 @@ import {
   userSchema,
 } from './graphSchemas';
 import { DomainCache } from './domainCache';
+import { RoleGroupHints } from './roleGroupHints';
 import { encodePathSegment, encodeQueryValue, equals, isIn, startsWith } from './odata';
 import { budgetOptions, type RequestBudget } from './requestBudget';
 
@@ -97,6 +98,16 @@ const CALLS = {
   },
 } as const satisfies Record<string, GraphCallContext>;
 
+/** What the directories of every turn share (`bot/app.ts` makes one per process). */
+export interface DirectoryMemory {
+  domains: DomainCache;
+  roleGroups: RoleGroupHints;
+}
+
+export function directoryMemory(): DirectoryMemory {
+  return { domains: new DomainCache(), roleGroups: new RoleGroupHints() };
+}
+
 /** Facts about the tenant that the people running the bot should know (`bot/app.ts` passes its logger). */
 export interface DirectoryNotices {
   info(message: string): void;
@@ -114,13 +125,14 @@ export class GraphDirectory implements Directory {
   /**
    * @param notices where the adapter reports what an operator should know (once), e.g. a tenant without PIM.
    * @param budget holds every request to one time budget, retries included (one card click's).
-   * @param domains answers about domains, shared by the directories of every turn (see `DomainCache`).
+   * @param memory what the directories of every turn share: answers about domains, and guesses at the
+   *   role-assignable groups of users (see `DomainCache`, `RoleGroupHints`).
    */
   constructor(
     private readonly client: Client,
     private readonly notices: DirectoryNotices = SILENT,
     private readonly budget?: RequestBudget,
-    private readonly domains: DomainCache = new DomainCache(),
+    private readonly memory: DirectoryMemory = directoryMemory(),
   ) {}
 
   async findUsers(query: string, limit: number): Promise<UserSearchResult> {
@@ -188,23 +200,36 @@ export class GraphDirectory implements Directory {
    * Active roles from v1.0 only (beta is not supported in production, and its transitiveRoleAssignments lags
    * behind changes): those assigned to the user, and those assigned to the role-assignable groups the user is
    * a member of, which carry the group's id as principal. Only role-assignable groups can hold roles, so the
-   * membership read that the reset rules need anyway names every group to ask about. Two round trips for the
-   * roles: everything that does not need the groups runs alongside their read, the owned groups included.
+   * membership read that the reset rules need anyway names every group to ask about. One round trip when the
+   * user is in no such group, or in the groups they were in last time (their roles are asked for with the
+   * user's own, and kept only for groups the fresh membership read confirms); two when a group is new.
    */
   async getUserRoles(userId: string, options: UserRolesOptions = {}): Promise<UserRoles> {
     assertObjectId(userId);
+    const guessed = this.memory.roleGroups.groupsOf(userId);
     // Each read maps its own failures: they need different permissions.
     const memberOf = this.readRoleAssignableGroups(userId);
-    const [groups, owned, direct, throughGroups, eligible] = await Promise.all([
+    const [groups, owned, direct, throughNewGroups, eligible] = await Promise.all([
       memberOf,
       options.ownedGroups === false ? [] : this.readOwnedRoleAssignableGroups(userId),
-      this.readActiveAssignments([userId]),
-      memberOf.then(async (member) => this.readActiveAssignments(member.map((group) => group.id))),
+      this.readActiveAssignments([userId, ...guessed]),
+      memberOf.then(async (member) =>
+        this.readActiveAssignments(
+          member.map((group) => group.id).filter((id) => !guessed.includes(id.toLowerCase())),
+        ),
+      ),
       options.eligible === false ? [] : this.readEligibleAssignments(userId),
     ]);
+    this.memory.roleGroups.remember(
+      userId,
+      groups.map((group) => group.id),
+    );
+    const lenders = new Set([userId, ...groups.map((group) => group.id)].map((id) => id.toLowerCase()));
     return {
       roles: uniqueAssignments([
-        ...[...direct, ...throughGroups].map((row) => toAssignment(row, 'active')),
+        ...[...direct, ...throughNewGroups]
+          .filter((row) => lenders.has(row.principalId.toLowerCase()))
+          .map((row) => toAssignment(row, 'active')),
         ...eligible.map((row) => toAssignment(row, 'eligible')),
       ]),
       roleAssignableGroups: uniqueById([...groups, ...owned]),
@@ -281,7 +306,7 @@ export class GraphDirectory implements Directory {
     if (!DOMAIN_NAME.test(name)) {
       return null;
     }
-    const known = this.domains.get(name);
+    const known = this.memory.domains.get(name);
     if (known) return known.domain;
     const action = CALLS.readDomain.action;
     const domain = await this.call(CALLS.readDomain, async () => {
@@ -295,7 +320,7 @@ export class GraphDirectory implements Directory {
         throw error;
       }
     });
-    this.domains.set(name, domain);
+    this.memory.domains.set(name, domain);
     return domain;
   }
 
@@ -436,6 +461,7 @@ export class GraphDirectory implements Directory {
 
   /** Active assignments to any of `principalIds` (v1.0 `roleAssignments`, `principalId` `eq`/`in`). */
   private async readActiveAssignments(principalIds: string[]): Promise<z.output<typeof roleRowSchema>[]> {
+    if (principalIds.length === 0) return [];
     const chunks: string[][] = [];
     for (let start = 0; start < principalIds.length; start += MAX_IN_VALUES) {
       chunks.push(principalIds.slice(start, start + MAX_IN_VALUES));

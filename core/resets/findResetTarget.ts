@@ -1,5 +1,5 @@
 import type { PendingSelection } from '../pendingActions';
-import { loadRequesterProfile } from '../profiles';
+import { loadRequesterProfile, loadTargetProfile } from '../profiles';
 import { normalizeSearchText } from '../searchText';
 import { CHECK_REQUESTER, screenRequester } from './checkRequester';
 import type { Requester, ResetDependencies, TargetSearch } from './outcomes';
@@ -25,10 +25,17 @@ export async function findResetTarget(
   const aadObjectId = requester.aadObjectId;
   if (!aadObjectId) return { kind: 'refused', refusal: unidentifiedRequester() };
 
-  const [profile, found] = await Promise.all([
-    attempt(() => loadRequesterProfile(deps.directory, aadObjectId, deps.settings)),
-    attempt(() => deps.directory.findUsers(query, MAX_CANDIDATES)),
-  ]);
+  const profileRead = attempt(() => loadRequesterProfile(deps.directory, aadObjectId, deps.settings));
+  const found = await attempt(() => deps.directory.findUsers(query, MAX_CANDIDATES));
+  // One match: what the rules need of them is read now, alongside what the requester's profile may still
+  // need (the roles of a group they just joined), rather than after it. Nothing is shown before the screen.
+  const only = found.ok && found.value.users.length === 1 ? found.value.users[0] : undefined;
+  const targetRead = only
+    ? attempt(() => loadTargetProfile(deps.directory, only.id, deps.settings, { user: only }))
+    : undefined;
+  // Left unawaited when the requester is refused: its failure must not go unhandled.
+  targetRead?.catch(() => undefined);
+  const profile = await profileRead;
   if (!profile.ok) return failed(profile.error, CHECK_REQUESTER);
   const screened = screenRequester(profile.value, deps);
   if (screened.kind !== 'allowed') return screened;
@@ -39,7 +46,7 @@ export async function findResetTarget(
   if (users.length === 1) {
     return prepareReset(requester, users[0].id, conversationId, deps, {
       requesterProfile: profile.value,
-      target: { user: users[0] },
+      targetProfile: targetRead,
     });
   }
   const candidates = users.slice(0, MAX_CANDIDATES);

@@ -1,12 +1,12 @@
 import type { PendingReset } from '../pendingActions';
 import { decideReset } from '../policy/resetPolicy';
-import type { RequesterProfile } from '../policy/types';
-import { loadRequesterProfile, loadTargetProfile, type KnownTarget } from '../profiles';
+import type { RequesterProfile, TargetProfile } from '../policy/types';
+import { loadRequesterProfile, loadTargetProfile } from '../profiles';
 import type { Preparation, Rejected, Requester, ResetDependencies } from './outcomes';
 import { detailsToAsk } from './callerVerification';
 import { unreachableRefusal } from './privateChat';
 import { rateLimitAudit, rateLimitRefusal } from './rateLimitRefusals';
-import { attempt, failed, rejected, unidentifiedRequester } from './steps';
+import { attempt, failed, rejected, unidentifiedRequester, type Attempt } from './steps';
 
 const CHECK_RESET = 'check whether this reset is allowed';
 
@@ -14,8 +14,8 @@ const CHECK_RESET = 'check whether this reset is allowed';
 export interface ReadThisTurn {
   /** The requester's profile. */
   requesterProfile?: RequesterProfile;
-  /** The target as the search returned them. */
-  target?: KnownTarget;
+  /** The target's profile, already being read (from the user the search returned). */
+  targetProfile?: Promise<Attempt<TargetProfile>>;
 }
 
 /** Decides whether this requester may reset this user and, if so, records the pending confirmation. */
@@ -33,7 +33,7 @@ export async function prepareReset(
     requesterProfile
       ? { ok: true as const, value: requesterProfile }
       : attempt(() => loadRequesterProfile(deps.directory, aadObjectId, deps.settings)),
-    attempt(() => loadTargetProfile(deps.directory, targetId, deps.settings, read.target)),
+    read.targetProfile ?? attempt(() => loadTargetProfile(deps.directory, targetId, deps.settings)),
   ]);
   if (!requesterRead.ok) return failed(requesterRead.error, CHECK_RESET);
   if (!targetRead.ok) return failed(targetRead.error, CHECK_RESET);

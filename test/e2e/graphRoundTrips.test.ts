@@ -70,6 +70,28 @@ describe('end to end over HTTP: Graph round trips of a reset', function () {
     assert.ok(served.length <= 8, `${served.length} reads served`);
   });
 
+  it('an agent whose role comes through a role-assignable group: still two requests, the first time and after', async () => {
+    const miriam = {
+      id: '29:miriam',
+      name: 'Miriam Graham',
+      aadObjectId: 'e1a00000-0000-4000-8000-00000000000e',
+    };
+    const asMiriam = inConversation(bot, 'a:miriam-personal', 'reset meganb@contoso.com', miriam);
+    for (const time of ['first', 'second']) {
+      await bot.simulatorControl('DELETE', '/_sim/calls');
+      const resetId = await bot.confirmationFor(asMiriam);
+      assert.ok(resetId);
+      const { wire, served } = graphCalls(await calls());
+      assert.equal(wire.length, 2, `${time} time: ${wire.map((call) => call.path).join(', ')}`);
+      assert.ok(
+        served.some((call) =>
+          decodeURIComponent(call.query).includes('e1a0c000-0000-4000-8000-000000000002'),
+        ),
+        "the Helpdesk Team's role is read",
+      );
+    }
+  });
+
   it('Reset password click → password posted: the reads in one request, then the change; the sign-out after', async () => {
     const resetId = await bot.confirmationFor(bot.personal('reset meganb@contoso.com'));
     await bot.simulatorControl('DELETE', '/_sim/calls');
@@ -144,8 +166,13 @@ function isPasswordMessage(activity: Partial<Activity> | undefined): boolean {
   return stringsOf(activity).some((text) => /^Temporary password for /.test(text));
 }
 
-function inConversation(bot: BotOverHttp, conversationId: string, text: string): Partial<Activity> {
-  const message = bot.personal(text);
+function inConversation(
+  bot: BotOverHttp,
+  conversationId: string,
+  text: string,
+  from?: Partial<Activity['from']>,
+): Partial<Activity> {
+  const message = bot.personal(text, from);
   return {
     ...message,
     conversation: { ...message.conversation, id: conversationId } as Activity['conversation'],

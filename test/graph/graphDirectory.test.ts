@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { AgentFacingError } from '../../core/errors';
 import { decideReset } from '../../core/policy/resetPolicy';
 import { loadRequesterProfile, loadTargetProfile } from '../../core/profiles';
-import { GraphDirectory } from '../../graph/graphDirectory';
+import { GraphDirectory, directoryMemory } from '../../graph/graphDirectory';
 import { DomainCache } from '../../graph/domainCache';
+import { RoleGroupHints } from '../../graph/roleGroupHints';
 import { FakeGraphTransport, graphError, graphUser, json, type SentRequest } from './fakeGraphTransport';
 
 const MEGAN = 'e1a00000-0000-4000-8000-000000000002';
@@ -388,6 +389,52 @@ describe('GraphDirectory', () => {
         .filter((r) => new URL(r.url).pathname === active)
         .map((r) => query(r).get('$filter'));
       assert.deepEqual(filters.sort(), [`principalId eq '${ALEX}'`, `principalId eq '${HELPDESK_TEAM}'`]);
+    });
+
+    it("asks for the roles of the groups the user was in last time with the user's own, and trusts only the fresh membership", async () => {
+      alexDirectory();
+      const memory = directoryMemory();
+      const turn = () => new GraphDirectory(transport.client(), undefined, undefined, memory);
+      const activeFilters = () =>
+        transport.sent.filter((r) => new URL(r.url).pathname === active).map((r) => query(r).get('$filter'));
+
+      const first = await turn().getUserRoles(ALEX);
+      assert.deepEqual(activeFilters().sort(), [
+        `principalId eq '${ALEX}'`,
+        `principalId eq '${HELPDESK_TEAM}'`,
+      ]);
+      transport.sent.splice(0);
+
+      const second = await turn().getUserRoles(ALEX);
+      assert.deepEqual(
+        activeFilters(),
+        [`principalId in ('${ALEX}','${HELPDESK_TEAM}')`],
+        'one read, with the guess',
+      );
+      assert.deepEqual(second, first);
+      transport.sent.splice(0);
+
+      // Alex has left the Helpdesk Team, which now holds Global Administrator: asked for (the guess), not lent.
+      alexDirectory({ memberOf: [] });
+      transport.on('GET', active, (request) => {
+        const filter = query(request).get('$filter') ?? '';
+        const rows = [
+          { id: 'a1', principalId: ALEX, roleDefinitionId: HELPDESK_ADMIN, directoryScopeId: '/' },
+          { id: 'a4', principalId: HELPDESK_TEAM, roleDefinitionId: GLOBAL_ADMIN, directoryScopeId: '/' },
+        ];
+        return json(200, { value: rows.filter((row) => filter.includes(row.principalId)) });
+      });
+      const third = await turn().getUserRoles(ALEX);
+      assert.deepEqual(activeFilters(), [`principalId in ('${ALEX}','${HELPDESK_TEAM}')`]);
+      assert.deepEqual(third.roleAssignableGroups, []);
+      assert.deepEqual(
+        third.roles.filter((role) => role.kind === 'active'),
+        [{ roleDefinitionId: HELPDESK_ADMIN, directoryScopeId: '/', kind: 'active' }],
+        "only Alex's own rows",
+      );
+      transport.sent.splice(0);
+      await turn().getUserRoles(ALEX);
+      assert.deepEqual(activeFilters(), [`principalId eq '${ALEX}'`], 'the guess follows the membership');
     });
 
     it('asks about several groups at once with in, at most 15 to a request', async () => {
@@ -1003,7 +1050,8 @@ describe('GraphDirectory', () => {
     it("keeps a domain's answer five minutes for the directories of every turn, and no failure", async () => {
       let now = Date.parse('2026-12-02T10:00:00Z');
       const domains = new DomainCache(() => now);
-      const turn = () => new GraphDirectory(transport.client(), undefined, undefined, domains);
+      const memory = { domains, roleGroups: new RoleGroupHints() };
+      const turn = () => new GraphDirectory(transport.client(), undefined, undefined, memory);
       transport.on('GET', '/v1.0/domains/example.org', graphError(503, 'serviceNotAvailable', 'busy'));
       await assert.rejects(turn().getDomain('example.org'));
       transport.on('GET', '/v1.0/domains/example.org', graphError(404, 'Request_ResourceNotFound', 'no'));
