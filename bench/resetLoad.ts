@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TeamsChannel, type TeamsAgent } from './support/channel';
 import { BenchConnector } from './support/connector';
-import { Driver, type LatencySummary, runLoad, StepLatencies } from './support/driver';
+import { Driver, type LatencySummary, type LoadOutcome, runLoad, StepLatencies } from './support/driver';
 import {
   type ExpiringTokenProbe,
   expiringTokenBurst,
@@ -69,25 +69,24 @@ export function teamsAgents(rig: Rig, role: string, count: number): TeamsAgent[]
   );
 }
 
-/**
- * Conversations each agent plays before anything is measured: the first ones of a process cost several times
- * the later ones (code not yet compiled, connections not yet open).
- */
-const WARM_UP_RESETS_PER_AGENT = 3;
-const WARM_UP_ECHOES_PER_AGENT = 25;
-
 const targetOf = (index: number): string => TARGETS[index % TARGETS.length];
 
 export interface LoadOptions {
-  latencyMs: number;
+  /** Added latency per Graph and Bot Connector call, one measurement each. */
+  latenciesMs: number[];
   /** Agents playing conversations at once. */
   agents: number;
-  /** How long each bot is loaded. */
+  /** How long each bot is loaded, per latency. */
   seconds: number;
-  /** Complete resets played alone and taken apart call by call. */
+  /** Alternating slices the load time is cut into (see `measureLoads`). */
+  slices: number;
+  /** Complete resets played alone and taken apart call by call, per latency. */
   probes: number;
   /** Turns arriving at once for the expiring-token count. */
   tokenBurst: number;
+  /** Complete resets and echo turns before anything is measured. */
+  warmUpResets: number;
+  warmUpEchoes: number;
 }
 
 export interface StepFigures {
@@ -101,7 +100,7 @@ export interface BotLoad {
   completed: number;
   failures: string[];
   elapsedMs: number;
-  /** Turns the bot took (for the bot: all its conversations' turns). */
+  /** Turns the bot took: for the Helpdesk Reset bot, every turn of its conversations. */
   turns: number;
   cpuSeconds: number;
   simulatorCpuSeconds: number;
@@ -114,31 +113,45 @@ export interface LatencyFigures {
   latencyMs: number;
   agents: number;
   probes: ResetProbe[];
-  expiringToken: ExpiringTokenProbe;
   reset: BotLoad & { steps: StepFigures };
   echo: BotLoad & { turn: LatencySummary; periodMs: number };
+  /** Each slice's CPU figures, to show how far they moved during the run. */
+  slices: SliceFigures[];
+}
+
+export interface SliceFigures {
+  botMsPerReset: number;
+  turnsPerReset: number;
+  echoMsPerTurn: number;
+}
+
+export interface LoadFigures {
+  /** At the highest latency measured, the token endpoint answering after as long. */
+  expiringToken: ExpiringTokenProbe & { latencyMs: number };
+  latencies: LatencyFigures[];
 }
 
 /**
- * Everything measured at one added latency: a warm-up, the probes (alone on the bot), the expiring-token
- * burst, then the bot loaded with complete resets from `agents` agents at once for `seconds`, then the echo
- * bot driven by the same agents at the same rate of turns.
+ * The bot and the echo bot under load, at each latency. Both start once and warm up first: a process's first
+ * thousands of turns cost several times the later ones (V8 compiles and re-optimizes code as it runs), and a
+ * deployed bot runs for days. The bot warms up while the tenant issues 5-second tokens, so that the
+ * expiring-token burst, next, finds its cached tokens expired. Then, at each latency: the probes (one reset at
+ * a time), and the two bots loaded in turn, a slice of `seconds / slices` each, `slices` times: the bot with
+ * complete resets from `agents` agents at once, the echo bot by the same agents at the bot's rate of turns so
+ * far. Alternating slices expose both bots to the same drift of a shared machine, which the ratio of their CPU
+ * would otherwise absorb.
  */
-export async function measureAtLatency(rig: Rig, options: LoadOptions): Promise<LatencyFigures> {
-  await setLatency(rig, options.latencyMs);
-  const agents = teamsAgents(rig, `load${options.latencyMs}`, options.agents);
-  // The bot starts and warms up (tokens fetched, code compiled, connections open) while tokens live 5 s, so
-  // that the expiring-token burst finds its tokens expired.
+export async function measureLoads(rig: Rig, options: LoadOptions): Promise<LoadFigures> {
   let bot: BotProcess | undefined;
-  let reset: LatencyFigures['reset'];
-  let probes: ResetProbe[];
-  let expiringToken: ExpiringTokenProbe;
+  let echoBot: BotProcess | undefined;
   try {
+    await setLatency(rig, 0);
+    const warmUpAgents = teamsAgents(rig, 'warm-up', options.agents * 2);
     bot = await withShortLivedTokens(rig.simulator, async () => {
       const started = await startBot(rig, 'bot');
       const warmUp = await runLoad(
-        agents,
-        (count) => count >= agents.length * WARM_UP_RESETS_PER_AGENT,
+        warmUpAgents,
+        (count) => count >= options.warmUpResets,
         (agent, index) => rig.driver.reset(started.url, agent, targetOf(index)).then(() => undefined),
       );
       if (warmUp.failures.length > 0) {
@@ -148,89 +161,158 @@ export async function measureAtLatency(rig: Rig, options: LoadOptions): Promise<
       }
       return started;
     });
-    const botUrl = bot.url;
-    const burst = teamsAgents(rig, `token${options.latencyMs}`, options.tokenBurst);
-    expiringToken = await expiringTokenBurst(
-      rig.driver,
-      rig.simulator,
-      botUrl,
-      burst.map((agent, index) => ({ agent, target: targetOf(index) })),
-    );
-
-    probes = [];
-    const [probeAgent] = teamsAgents(rig, `probe${options.latencyMs}`, 1);
-    for (let round = 0; round < options.probes; round++) {
-      probes.push((await probeReset(rig.driver, rig.simulator, botUrl, probeAgent, targetOf(0))).probe);
-    }
-
-    const steps = {
-      messageToCard: new StepLatencies(),
-      clickToAnswer: new StepLatencies(),
-      clickToPassword: new StepLatencies(),
-      clickToCardUpdated: new StepLatencies(),
+    const tokenLatencyMs = Math.max(...options.latenciesMs);
+    const expiringToken = {
+      latencyMs: tokenLatencyMs,
+      ...(await withTokenLatency(rig, tokenLatencyMs, () =>
+        expiringTokenBurst(
+          rig.driver,
+          rig.simulator,
+          bot?.url ?? '',
+          teamsAgents(rig, 'token', options.tokenBurst).map((agent, index) => ({
+            agent,
+            target: targetOf(index),
+          })),
+        ),
+      )),
     };
-    let turns = 0;
-    const measured = await measureLoad(rig, bot, () =>
-      runLoad(
-        agents,
-        (_started, elapsedMs) => elapsedMs >= options.seconds * 1000,
-        async (agent, index) => {
-          const c = await rig.driver.reset(botUrl, agent, targetOf(index));
-          steps.messageToCard.record(c.cardShown - c.messageSent);
-          steps.clickToAnswer.record(c.clickAnswered - c.clickSent);
-          steps.clickToPassword.record(c.passwordShown - c.clickSent);
-          steps.clickToCardUpdated.record(c.cardUpdated - c.clickSent);
-          turns += c.turns;
-        },
-      ),
+
+    echoBot = await startBot(rig, 'echo');
+    const echoUrl = echoBot.url;
+    const echoWarmUp = await runLoad(
+      warmUpAgents,
+      (started) => started >= options.warmUpEchoes,
+      (agent, index) => rig.driver.echo(echoUrl, agent, `warm-up ${index}`).then(() => undefined),
     );
-    reset = {
-      ...measured,
-      turns,
+    if (echoWarmUp.failures.length > 0) throw new Error(`echo warm-up failed: ${echoWarmUp.failures[0]}`);
+
+    const latencies: LatencyFigures[] = [];
+    for (const latencyMs of options.latenciesMs) {
+      latencies.push(await measureAtLatency(rig, bot, echoBot, { ...options, latencyMs }));
+    }
+    return { expiringToken, latencies };
+  } finally {
+    await Promise.all([bot?.stop(), echoBot?.stop()]);
+  }
+}
+
+/**
+ * Sets the added latency, and makes the token endpoint (which the simulator's latency leaves out) answer after
+ * as long while `work` runs, as Entra's does across the internet: how many requests overlap depends on it.
+ */
+async function withTokenLatency<T>(rig: Rig, latencyMs: number, work: () => Promise<T>): Promise<T> {
+  await setLatency(rig, latencyMs);
+  if (latencyMs > 0) {
+    await rig.simulator.control('POST', 'faults', {
+      method: 'POST',
+      path: '/oauth2/v2\\.0/token$',
+      kind: 'delay',
+      delayMs: latencyMs,
+      count: 100_000,
+    });
+  }
+  try {
+    return await work();
+  } finally {
+    await rig.simulator.control('DELETE', 'faults');
+  }
+}
+
+/** The probes and the alternating slices at one latency (see `measureLoads`), on warmed-up bots. */
+async function measureAtLatency(
+  rig: Rig,
+  bot: BotProcess,
+  echoBot: BotProcess,
+  options: LoadOptions & { latencyMs: number },
+): Promise<LatencyFigures> {
+  await setLatency(rig, options.latencyMs);
+  const agents = teamsAgents(rig, `load${options.latencyMs}`, options.agents);
+  const probes: ResetProbe[] = [];
+  const [probeAgent] = teamsAgents(rig, `probe${options.latencyMs}`, 1);
+  for (let round = 0; round < options.probes; round++) {
+    probes.push((await probeReset(rig.driver, rig.simulator, bot.url, probeAgent, targetOf(0))).probe);
+  }
+
+  const steps = {
+    messageToCard: new StepLatencies(),
+    clickToAnswer: new StepLatencies(),
+    clickToPassword: new StepLatencies(),
+    clickToCardUpdated: new StepLatencies(),
+  };
+  const turn = new StepLatencies();
+  const sliceMs = (options.seconds * 1000) / options.slices;
+  const until = (_started: number, elapsedMs: number) => elapsedMs >= sliceMs;
+  let reset: BotLoad | undefined;
+  let echo: BotLoad | undefined;
+  let periodMs = 0;
+  const slices: SliceFigures[] = [];
+  for (let slice = 0; slice < options.slices; slice++) {
+    let turns = 0;
+    const resets = await measureLoad(rig, bot, async () => {
+      const outcome = await runLoad(agents, until, async (agent, index) => {
+        const c = await rig.driver.reset(bot.url, agent, targetOf(index));
+        steps.messageToCard.record(c.cardShown - c.messageSent);
+        steps.clickToAnswer.record(c.clickAnswered - c.clickSent);
+        steps.clickToPassword.record(c.passwordShown - c.clickSent);
+        steps.clickToCardUpdated.record(c.cardUpdated - c.clickSent);
+        turns += c.turns;
+      });
+      return { ...outcome, turns };
+    });
+    reset = combined(reset, resets);
+    // The same agents at the bot's rate of turns: CPU per turn at the same load, not at the echo bot's limit.
+    const turnsPerSecond = reset.turns / (reset.elapsedMs / 1000);
+    periodMs = turnsPerSecond > 0 ? (agents.length * 1000) / turnsPerSecond : 0;
+    const echoes = await measureLoad(rig, echoBot, async () => {
+      const outcome = await runLoad(
+        agents,
+        until,
+        async (agent, index) => {
+          turn.record(await rig.driver.echo(echoBot.url, agent, `turn ${index}`));
+        },
+        periodMs,
+      );
+      return { ...outcome, turns: outcome.completed };
+    });
+    echo = combined(echo, echoes);
+    slices.push({
+      botMsPerReset: (resets.cpuSeconds * 1000) / resets.completed,
+      turnsPerReset: resets.turns / resets.completed,
+      echoMsPerTurn: (echoes.cpuSeconds * 1000) / echoes.turns,
+    });
+  }
+  if (!reset || !echo) throw new Error('BENCH_SLICES must be 1 or more');
+  return {
+    latencyMs: options.latencyMs,
+    agents: options.agents,
+    probes,
+    reset: {
+      ...reset,
       steps: {
         messageToCard: steps.messageToCard.summary(),
         clickToAnswer: steps.clickToAnswer.summary(),
         clickToPassword: steps.clickToPassword.summary(),
         clickToCardUpdated: steps.clickToCardUpdated.summary(),
       },
-    };
-  } finally {
-    await bot?.stop();
-  }
+    },
+    echo: { ...echo, turn: turn.summary(), periodMs },
+    slices,
+  };
+}
 
-  const echoBot = await startBot(rig, 'echo');
-  try {
-    const warmUp = await runLoad(
-      agents,
-      (started) => started >= agents.length * WARM_UP_ECHOES_PER_AGENT,
-      (agent, index) => rig.driver.echo(echoBot.url, agent, `warm-up ${index}`).then(() => undefined),
-    );
-    if (warmUp.failures.length > 0) throw new Error(`echo warm-up failed: ${warmUp.failures[0]}`);
-    // The same agents at the bot's rate of turns: CPU per turn at the same load, not at the echo bot's limit.
-    const turnsPerSecond = reset.turns / (reset.elapsedMs / 1000);
-    const periodMs = turnsPerSecond > 0 ? (agents.length * 1000) / turnsPerSecond : 0;
-    const turn = new StepLatencies();
-    const measured = await measureLoad(rig, echoBot, () =>
-      runLoad(
-        agents,
-        (_started, elapsedMs) => elapsedMs >= options.seconds * 1000,
-        async (agent, index) => {
-          turn.record(await rig.driver.echo(echoBot.url, agent, `turn ${index}`));
-        },
-        periodMs,
-      ),
-    );
-    return {
-      latencyMs: options.latencyMs,
-      agents: options.agents,
-      probes,
-      expiringToken,
-      reset,
-      echo: { ...measured, turns: measured.completed, turn: turn.summary(), periodMs },
-    };
-  } finally {
-    await echoBot.stop();
-  }
+/** Two slices' figures as one: counts and CPU add up, memory is the later one's. */
+function combined(total: BotLoad | undefined, slice: BotLoad): BotLoad {
+  if (!total) return slice;
+  return {
+    completed: total.completed + slice.completed,
+    failures: [...total.failures, ...slice.failures],
+    elapsedMs: total.elapsedMs + slice.elapsedMs,
+    turns: total.turns + slice.turns,
+    cpuSeconds: total.cpuSeconds + slice.cpuSeconds,
+    simulatorCpuSeconds: total.simulatorCpuSeconds + slice.simulatorCpuSeconds,
+    driverCpuSeconds: total.driverCpuSeconds + slice.driverCpuSeconds,
+    memoryAfter: slice.memoryAfter,
+  };
 }
 
 /** The bot's warnings and errors so far (the bot logs no secrets), for a failure's report. */
@@ -243,8 +325,8 @@ function problemsLogged(bot: BotProcess): string {
 async function measureLoad(
   rig: Rig,
   bot: BotProcess,
-  load: () => ReturnType<typeof runLoad>,
-): Promise<Omit<BotLoad, 'turns'>> {
+  load: () => Promise<LoadOutcome & { turns: number }>,
+): Promise<BotLoad> {
   const meter = new CpuMeter([bot.pid, rig.simulator.pid]);
   const driverBefore = ownCpuSeconds();
   const outcome = await load();

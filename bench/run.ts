@@ -11,7 +11,8 @@ import {
 } from './directoryScale';
 import {
   type LatencyFigures,
-  measureAtLatency,
+  type LoadFigures,
+  measureLoads,
   measureOpenCards,
   measureStartup,
   type OpenCardsFigures,
@@ -29,8 +30,10 @@ import type { LatencySummary } from './support/driver';
  *   BENCH_AGENTS      agents playing conversations at once (16)
  *   BENCH_SECONDS     how long each bot is loaded, per latency (15)
  *   BENCH_LATENCIES   added latency per Graph and Bot Connector call, ms, comma-separated (0,50)
+ *   BENCH_SLICES      alternating bot and echo-bot slices the load time is cut into (5)
  *   BENCH_PROBES      complete resets taken apart call by call, per latency (3)
  *   BENCH_TOKEN_BURST turns arriving at once with the token expired (8)
+ *   BENCH_WARM_UP_RESETS, BENCH_WARM_UP_ECHOES  conversations before anything is measured (300, 3000)
  *   BENCH_CARDS       open confirmation cards for the memory figure (1000)
  *   BENCH_STARTS      start-ups of each bot (5)
  *   BENCH_ONLY        parts to run, comma-separated: load, cards, startup, directory (all)
@@ -41,7 +44,10 @@ interface Settings {
   seconds: number;
   latencies: number[];
   probes: number;
+  slices: number;
   tokenBurst: number;
+  warmUpResets: number;
+  warmUpEchoes: number;
   cards: number;
   starts: number;
   parts: Set<string>;
@@ -77,7 +83,10 @@ function settings(env: NodeJS.ProcessEnv): Settings {
     seconds: whole('BENCH_SECONDS', 15),
     latencies,
     probes: whole('BENCH_PROBES', 3),
+    slices: whole('BENCH_SLICES', 5),
     tokenBurst: whole('BENCH_TOKEN_BURST', 8),
+    warmUpResets: whole('BENCH_WARM_UP_RESETS', 300),
+    warmUpEchoes: whole('BENCH_WARM_UP_ECHOES', 3000),
     cards: whole('BENCH_CARDS', 1000),
     starts: whole('BENCH_STARTS', 5),
     parts,
@@ -90,7 +99,7 @@ interface Results {
   date: string;
   machine: Record<string, string | number>;
   settings: Omit<Settings, 'parts'> & { parts: string[] };
-  latencies: LatencyFigures[];
+  load?: LoadFigures;
   openCards?: OpenCardsFigures;
   startup?: StartupFigures;
   directory?: DirectoryScale;
@@ -171,7 +180,7 @@ function report(results: Results): string[] {
     `Load: ${s.agents} agents at once, ${s.seconds} s per bot and latency; added latency per Graph and Bot Connector call: ${s.latencies.join(' and ')} ms.`,
     '',
   );
-  const columns = results.latencies;
+  const columns = results.load?.latencies ?? [];
   // One column per latency; figures measured once (memory, start-up, directory) sit in the first.
   const headings = columns.length > 0 ? columns.map((f) => `${f.latencyMs} ms added latency`) : ['measured'];
   const row = (measure: string, cell: (f: LatencyFigures) => string, issue: string) =>
@@ -223,7 +232,9 @@ function report(results: Results): string[] {
       'bot CPU per reset ÷ (echo bot CPU per turn × turns per reset)',
       (f) => {
         const c = cpuFigures(f);
-        return `${c.ratio.toFixed(1)} (${c.botMsPerReset.toFixed(1)} ms ÷ (${c.echoMsPerTurn.toFixed(2)} ms × ${c.turnsPerReset.toFixed(0)}))`;
+        const ratios = f.slices.map((x) => x.botMsPerReset / (x.echoMsPerTurn * x.turnsPerReset));
+        const range = `slices ${Math.min(...ratios).toFixed(1)} to ${Math.max(...ratios).toFixed(1)}`;
+        return `${c.ratio.toFixed(1)} (${c.botMsPerReset.toFixed(1)} ms ÷ (${c.echoMsPerTurn.toFixed(2)} ms × ${c.turnsPerReset.toFixed(0)}); ${range})`;
       },
       '13.7 → ≤ 3',
     );
@@ -250,13 +261,11 @@ function report(results: Results): string[] {
       '2.4× → ≤ 1.5×',
     );
   }
-  if (columns.length > 0) {
-    row(
-      `token requests when ${s.tokenBurst} turns arrive with the token expiring`,
-      (f) => {
-        const t = f.expiringToken.tokenRequests;
-        return `${t.graph} Graph (and ${t.botConnector} Bot Connector, botbuilder's)`;
-      },
+  if (results.load) {
+    const t = results.load.expiringToken;
+    single(
+      `token requests when ${t.turns} turns arrive with the token expiring`,
+      `${t.tokenRequests.graph} for Graph (and ${t.tokenRequests.botConnector} for the Bot Connector, by botbuilder), at ${t.latencyMs} ms latency, token endpoint included`,
       '24 → 1',
     );
   }
@@ -335,25 +344,23 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: machine(),
     settings: { ...s, parts: [...s.parts] },
-    latencies: [],
   };
   const progress = (text: string) =>
     process.stderr.write(`bench: ${((Date.now() - begun) / 1000).toFixed(0).padStart(4)} s  ${text}\n`);
   const rig = await startRig();
   try {
     if (s.parts.has('load')) {
-      for (const latencyMs of s.latencies) {
-        progress(`resets and echoes at ${latencyMs} ms added latency…`);
-        results.latencies.push(
-          await measureAtLatency(rig, {
-            latencyMs,
-            agents: s.agents,
-            seconds: s.seconds,
-            probes: s.probes,
-            tokenBurst: s.tokenBurst,
-          }),
-        );
-      }
+      progress(`warming up, then resets and echoes at ${s.latencies.join(' and ')} ms added latency…`);
+      results.load = await measureLoads(rig, {
+        latenciesMs: s.latencies,
+        agents: s.agents,
+        seconds: s.seconds,
+        slices: s.slices,
+        probes: s.probes,
+        tokenBurst: s.tokenBurst,
+        warmUpResets: s.warmUpResets,
+        warmUpEchoes: s.warmUpEchoes,
+      });
     }
     if (s.parts.has('cards')) {
       progress(`${s.cards} open confirmation cards…`);
