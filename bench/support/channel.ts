@@ -100,7 +100,18 @@ export class TeamsChannel {
   }
 
   /** Posts `activity` to the bot at `botUrl` as the channel service does; resolves with the HTTP answer. */
-  post(botUrl: string, activity: Json, timeoutMs = 30_000): Promise<BotAnswer> {
+  async post(botUrl: string, activity: Json, timeoutMs = 30_000): Promise<BotAnswer> {
+    try {
+      return await this.send(botUrl, activity, timeoutMs);
+    } catch (error) {
+      // A kept-alive connection the bot closed as it went idle, just as it was reused: the request never
+      // reached the bot, and is sent again on a new connection (Node's documented remedy).
+      if (!(error instanceof StaleConnection)) throw error;
+      return this.send(botUrl, activity, timeoutMs);
+    }
+  }
+
+  private send(botUrl: string, activity: Json, timeoutMs: number): Promise<BotAnswer> {
     const payload = JSON.stringify(activity);
     const url = new URL('/api/messages', botUrl);
     return new Promise((resolve, reject) => {
@@ -133,7 +144,9 @@ export class TeamsChannel {
         },
       );
       req.on('timeout', () => req.destroy(new Error(`the bot did not answer within ${timeoutMs} ms`)));
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        reject(req.reusedSocket && error.code === 'ECONNRESET' ? new StaleConnection() : error);
+      });
       req.end(payload);
     });
   }
@@ -147,3 +160,6 @@ export class TeamsChannel {
     return token;
   }
 }
+
+/** A reused keep-alive connection was reset before any answer: the request can be sent again. */
+class StaleConnection extends Error {}

@@ -48,7 +48,9 @@ export class BenchConnector {
   ) {}
 
   static async start(): Promise<BenchConnector> {
-    const server = createServer();
+    // Idle connections stay open a minute, as behind Azure's front doors, rather than Node's 5 s: a bot reusing
+    // one just as the server closes it would see a reset that Teams' connector does not cause.
+    const server = createServer({ keepAliveTimeout: 60_000 });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const connector = new BenchConnector(
       server,
