@@ -378,6 +378,8 @@ export interface OpenCardsFigures {
 export async function measureOpenCards(rig: Rig, cards: number, agents: number): Promise<OpenCardsFigures> {
   await setLatency(rig, 0);
   const chats = teamsAgents(rig, 'cards', cards);
+  // `agents` slots play the chats, one conversation each, so that `agents` of them run at once.
+  const slots = teamsAgents(rig, 'slot', agents);
   const bot = await startBot(rig, 'bot');
   let botStarted: Memory;
   let botWithCards: Memory;
@@ -385,9 +387,9 @@ export async function measureOpenCards(rig: Rig, cards: number, agents: number):
   try {
     botStarted = memory(bot.pid);
     const outcome = await runLoad(
-      teamsAgents(rig, 'unused', agents),
+      slots,
       (started) => started >= cards,
-      (_agent, index) =>
+      (_slot, index) =>
         rig.driver.confirmationCard(bot.url, chats[index], targetOf(index)).then(() => undefined),
     );
     failures.push(...outcome.failures);
@@ -400,9 +402,9 @@ export async function measureOpenCards(rig: Rig, cards: number, agents: number):
   try {
     const echoStarted = memory(echoBot.pid);
     const outcome = await runLoad(
-      teamsAgents(rig, 'unused', agents),
+      slots,
       (started) => started >= cards,
-      (_agent, index) => rig.driver.echo(echoBot.url, chats[index], `card ${index}`).then(() => undefined),
+      (_slot, index) => rig.driver.echo(echoBot.url, chats[index], `card ${index}`).then(() => undefined),
     );
     failures.push(...outcome.failures);
     await sleep(500);
