@@ -28,13 +28,19 @@ const GRAPH_SDK = '^node_modules/@microsoft/microsoft-graph-client/';
 const IDENTITY = '^node_modules/@azure/(identity|msal-node)/';
 const HTTP_SERVER = '^node_modules/restify/';
 
-/** `folder` may import itself and `mayImport`, and no other folder of this repository. */
-const layer = (name, folder, mayImport, comment) => ({
+/**
+ * `folder` may import itself and `mayImport`, and no other folder of this repository; `andFiles`, if given, is a
+ * path pattern of single files elsewhere it may import too.
+ */
+const layer = (name, folder, mayImport, comment, andFiles) => ({
   name,
   severity: 'error',
   comment,
   from: { path: `^${folder}/` },
-  to: { path: foldersExcept(folder, ...mayImport) },
+  to:
+    andFiles === undefined
+      ? { path: foldersExcept(folder, ...mayImport) }
+      : { path: foldersExcept(folder, ...mayImport), pathNot: andFiles },
 });
 
 /** A package that only `folders` (and the tests) may import; `except`, if given, is left to another rule. */
@@ -86,8 +92,11 @@ module.exports = {
     layer(
       'bench-layer',
       'bench',
-      ['graph', 'core', 'simulator'],
-      'The benchmark drives the Graph adapter against the simulator.',
+      ['graph', 'core', 'simulator', 'demo'],
+      "The benchmark drives the Graph adapter against the simulator, and runs the built bots as processes (demo/'s " +
+        "child processes) against it. It signs the channel's tokens with the tests' OpenID/JWKS stand-in, shared " +
+        'rather than copied; nothing else of test/.',
+      '^test/support/openIdStandIn\\.ts$',
     ),
     layer('manifest-layer', 'manifest', [], 'The Teams package stands alone.'),
     {
@@ -110,7 +119,8 @@ module.exports = {
     },
     onlyIn(
       'bot-framework-only-in-bot-and-dialogs',
-      ['bot', 'dialogs'],
+      // bench/echoBot/: the benchmark's baseline, a bare botbuilder echo bot on the bot's server stack.
+      ['bot', 'dialogs', 'bench/echoBot'],
       BOT_FRAMEWORK,
       'botbuilder lives in the Teams layer only; its successors differ there and nowhere else.',
       BOT_FRAMEWORK_BLOB_STORAGE,
@@ -130,7 +140,12 @@ module.exports = {
       `${GRAPH_SDK}|${IDENTITY}`,
       'Microsoft Graph and Entra sign-in are reached through the directory adapter only.',
     ),
-    onlyIn('web-server-only-in-bot', ['bot'], HTTP_SERVER, 'The HTTP front door is part of the Teams layer.'),
+    onlyIn(
+      'web-server-only-in-bot',
+      ['bot', 'bench/echoBot'],
+      HTTP_SERVER,
+      "The HTTP front door is part of the Teams layer (and of the benchmark's echo bot, which stands beside it).",
+    ),
     {
       name: 'no-dev-dependencies-in-production-code',
       severity: 'error',

@@ -1,8 +1,10 @@
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { authorizeRequest } from './auth/authorize';
 import { openIdConfiguration, signingKeys, tokenRequest } from './auth/tokenEndpoint';
 import { routeTokenService, tokenServicePrefix } from './botFramework/userTokenApi';
 import type { SimulatorContext } from './context';
+import type { RecordedCall } from './control/callLog';
 import type { ActiveFault } from './control/faults';
 import { handleControl } from './control/controlApi';
 import { runBatch } from './graph/batch';
@@ -18,6 +20,8 @@ export interface DispatchResult {
   response: SimResponse;
   /** A `drop` fault: the server closes the socket without answering. */
   dropConnection: boolean;
+  /** The call log's entry for this request, for the server to add the answer's size once serialized. */
+  recorded?: RecordedCall;
 }
 
 /**
@@ -28,6 +32,7 @@ export function createDispatcher(
   context: SimulatorContext,
 ): (request: SimRequest) => Promise<DispatchResult> {
   const dispatch = async (request: SimRequest): Promise<DispatchResult> => {
+    const startedAt = now();
     const first = request.segments[0] ?? '';
     if (first === '_sim') {
       return {
@@ -51,7 +56,7 @@ export function createDispatcher(
     let caller: Caller | null = null;
     let response: SimResponse;
     if (fault?.kind === 'drop') {
-      record(context, request, null, 0);
+      record(context, request, null, 0, startedAt);
       return { response: { status: 0, headers: {} }, dropConnection: true };
     } else if (fault?.kind === 'status') {
       response = faultResponse(request, fault);
@@ -77,12 +82,12 @@ export function createDispatcher(
     } else {
       response = routeEntra(context, request);
     }
-    record(context, request, caller, response.status);
+    const recorded = record(context, request, caller, response.status, startedAt);
     if (isGraph && response.json !== undefined) response.headers['Content-Type'] = graphContentType;
     if (onAnswer?.kind === 'delay') await sleep(onAnswer.delayMs ?? 0);
     if (onAnswer?.kind === 'drop') return { response, dropConnection: true };
     if (onAnswer?.kind === 'status') response = faultResponse(request, onAnswer);
-    return { response: withRequestIds(response, request), dropConnection: false };
+    return { response: withRequestIds(response, request), dropConnection: false, recorded };
   };
   return dispatch;
 }
@@ -125,9 +130,22 @@ function faultResponse(request: SimRequest, fault: ActiveFault): SimResponse {
   }
 }
 
-function record(context: SimulatorContext, request: SimRequest, caller: Caller | null, status: number): void {
-  context.calls.record({
+/** Milliseconds since the Unix epoch, sub-millisecond: comparable with other processes' clocks on this machine. */
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function record(
+  context: SimulatorContext,
+  request: SimRequest,
+  caller: Caller | null,
+  status: number,
+  startedAt: number,
+): RecordedCall {
+  const call: RecordedCall = {
     time: new Date().toISOString(),
+    startedAt,
+    endedAt: now(),
     method: request.method,
     path: request.rawPath,
     query: request.rawQuery,
@@ -135,7 +153,12 @@ function record(context: SimulatorContext, request: SimRequest, caller: Caller |
     status,
     viaBatch: request.viaBatch,
     requestId: request.requestId,
-  });
+  };
+  if (request.method === 'POST' && /\/oauth2\/v2\.0\/token$/i.test(request.rawPath)) {
+    call.scope = new URLSearchParams(request.body.toString('utf8')).get('scope') ?? undefined;
+  }
+  context.calls.record(call);
+  return call;
 }
 
 function withRequestIds(response: SimResponse, request: SimRequest): SimResponse {

@@ -1,4 +1,4 @@
-import { createPublicKey, randomUUID } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Caller } from '../http/types';
 
@@ -14,7 +14,8 @@ export const graphAudiences = [
  */
 export const botFrameworkAudience = 'https://api.botframework.com';
 
-const tokenLifetimeSeconds = 3599;
+/** What Entra gives an access token by default: about an hour (`expires_in` 3599). */
+export const defaultTokenLifetimeSeconds = 3599;
 
 /**
  * Microsoft Teams' desktop/mobile client: one of the two client ids a bot's app registration pre-authorizes
@@ -51,13 +52,27 @@ interface AccessTokenClaims {
  */
 export class TokenService {
   private readonly issuer: string;
+  /**
+   * The signing key, parsed once: given the PEM text, jsonwebtoken would parse it again for every token it
+   * signs or checks, which made key parsing the simulator's largest cost under load.
+   */
+  private readonly privateKey: KeyObject;
+  private readonly publicKey: KeyObject;
+  /**
+   * The lifetime of the access tokens the token endpoint issues from now on (`PUT /_sim/token-lifetime`), so
+   * that a test can make a client's cached token expire without waiting an hour. Tokens already issued keep
+   * theirs, as in Entra.
+   */
+  accessTokenLifetimeSeconds = defaultTokenLifetimeSeconds;
 
   constructor(
-    private readonly signingKeyPem: string,
+    signingKeyPem: string,
     private readonly keyId: string,
     private readonly tenantId: string,
   ) {
     this.issuer = `https://sts.windows.net/${tenantId}/`;
+    this.privateKey = createPrivateKey(signingKeyPem);
+    this.publicKey = createPublicKey(this.privateKey);
   }
 
   /**
@@ -116,7 +131,7 @@ export class TokenService {
   issueTeamsSsoToken(
     user: { id: string; userPrincipalName: string; displayName: string },
     audience: string,
-    lifetimeSeconds: number = tokenLifetimeSeconds,
+    lifetimeSeconds: number = defaultTokenLifetimeSeconds,
   ): IssuedToken {
     return this.sign(
       {
@@ -142,7 +157,7 @@ export class TokenService {
     if (token.split('.').length !== 3) return { ok: false, reason: 'malformed' };
     let claims: AccessTokenClaims & { iat?: number };
     try {
-      claims = jwt.verify(token, this.signingKeyPem, {
+      claims = jwt.verify(token, this.publicKey, {
         algorithms: ['RS256'],
         audience,
         issuer: this.issuer,
@@ -180,7 +195,7 @@ export class TokenService {
         iss: issuer,
         iat: now,
         nbf: now,
-        exp: now + tokenLifetimeSeconds,
+        exp: now + defaultTokenLifetimeSeconds,
         name: user.displayName,
         oid: user.id,
         preferred_username: user.userPrincipalName,
@@ -188,7 +203,7 @@ export class TokenService {
         tid: this.tenantId,
         ver: '2.0',
       },
-      this.signingKeyPem,
+      this.privateKey,
       { algorithm: 'RS256', keyid: this.keyId },
     );
   }
@@ -201,7 +216,7 @@ export class TokenService {
     }
     let claims: AccessTokenClaims;
     try {
-      claims = jwt.verify(token, this.signingKeyPem, {
+      claims = jwt.verify(token, this.publicKey, {
         algorithms: ['RS256'],
         audience: [...graphAudiences],
         issuer: this.issuer,
@@ -233,11 +248,14 @@ export class TokenService {
 
   /** The signing key as a JWK, for `jwks_uri`. */
   publicJwk(): Record<string, unknown> {
-    const jwk = createPublicKey(this.signingKeyPem).export({ format: 'jwk' });
+    const jwk = this.publicKey.export({ format: 'jwk' });
     return { kty: 'RSA', use: 'sig', kid: this.keyId, n: jwk.n, e: jwk.e };
   }
 
-  private sign(claims: Record<string, unknown>, lifetimeSeconds = tokenLifetimeSeconds): IssuedToken {
+  private sign(
+    claims: Record<string, unknown>,
+    lifetimeSeconds = this.accessTokenLifetimeSeconds,
+  ): IssuedToken {
     const now = Math.floor(Date.now() / 1000);
     const accessToken = jwt.sign(
       {
@@ -250,7 +268,7 @@ export class TokenService {
         uti: randomUUID(),
         ver: '1.0',
       },
-      this.signingKeyPem,
+      this.privateKey,
       { algorithm: 'RS256', keyid: this.keyId },
     );
     return { accessToken, expiresIn: lifetimeSeconds };

@@ -1,12 +1,14 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { SimulatorContext } from '../context';
+import { defaultTokenLifetimeSeconds } from '../auth/tokenService';
 import { checkSignIn } from '../directory/signIn';
 import { parseJsonBody, parseJsonBodyAs } from '../http/requestBody';
 import { emptyResponse, jsonResponse, type SimRequest, type SimResponse } from '../http/types';
 import { faultSchema } from './faults';
 
 const latencySchema = z.object({ ms: z.number().int().min(0).max(60_000) }).strict();
+const tokenLifetimeSchema = z.object({ seconds: z.number().int().min(1).max(86_400) }).strict();
 const licenceSchema = z.object({ licence: z.enum(['P1', 'P2']) }).strict();
 const permissionsSchema = z.object({ applicationPermissions: z.array(z.string().min(1)) }).strict();
 const rolesSchema = z
@@ -83,6 +85,17 @@ export function handleControl(context: SimulatorContext, request: SimRequest): S
       context.latencyMs = body.ms;
       return jsonResponse(200, { ms: body.ms });
     }
+    case 'GET token-lifetime':
+      return jsonResponse(200, { seconds: context.tokens.accessTokenLifetimeSeconds });
+    case 'PUT token-lifetime': {
+      const body = parseJsonBodyAs(request.body, tokenLifetimeSchema);
+      if (!body) return controlError(400, 'BadRequest', 'Expected {"seconds": integer between 1 and 86400}.');
+      context.tokens.accessTokenLifetimeSeconds = body.seconds;
+      return jsonResponse(200, { seconds: body.seconds });
+    }
+    case 'DELETE token-lifetime':
+      context.tokens.accessTokenLifetimeSeconds = defaultTokenLifetimeSeconds;
+      return jsonResponse(200, { seconds: defaultTokenLifetimeSeconds });
     case 'GET licence':
       return jsonResponse(200, { licence: context.directory.licence });
     case 'PUT licence': {
@@ -175,6 +188,7 @@ export function handleControl(context: SimulatorContext, request: SimRequest): S
       context.faults.clear();
       context.calls.clear();
       context.latencyMs = context.initialLatencyMs;
+      context.tokens.accessTokenLifetimeSeconds = defaultTokenLifetimeSeconds;
       return emptyResponse(204);
     default:
       return controlError(404, 'NotFound', `No control endpoint ${request.method} ${request.rawPath}.`);

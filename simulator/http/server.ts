@@ -84,6 +84,7 @@ async function serve(
     payload = response.text.body;
     outHeaders['Content-Type'] = response.text.contentType;
   }
+  if (result.recorded) result.recorded.responseBytes = payload === undefined ? 0 : Buffer.byteLength(payload);
   res.writeHead(response.status, outHeaders);
   res.end(payload);
 }

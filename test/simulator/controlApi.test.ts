@@ -3,6 +3,15 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { demo, graphFailure, noRetry, SimulatorHarness, userId } from './harness';
 
+interface TimedCall {
+  method: string;
+  path: string;
+  startedAt: number;
+  endedAt: number;
+  responseBytes?: number;
+  scope?: string;
+}
+
 interface RecordedCall {
   method: string;
   path: string;
@@ -150,6 +159,42 @@ describe('simulator: faults, latency, inspection and control', () => {
     started = Date.now();
     await bot.api('/domains').get();
     assert.ok(Date.now() - started >= 190);
+  });
+
+  it("times each call, with its answer's bytes and a token request's scope, never a secret", async () => {
+    await h.control('PUT', 'latency', { ms: 100 });
+    const before = Date.now();
+    const domains: unknown = await h.botClient().api('/domains').get(); // a new client: it asks for a token
+    const { json } = await h.control('GET', 'calls');
+    const calls = (json as { value: TimedCall[] }).value;
+
+    const token = calls.find((c) => c.path.endsWith('/oauth2/v2.0/token'));
+    assert.equal(token?.scope, 'https://graph.microsoft.com/.default');
+    assert.ok(!JSON.stringify(json).includes(demo.botSecret), 'no client secret in the call log');
+    const graph = calls.find((c) => c.path === '/v1.0/domains');
+    assert.ok(graph);
+    assert.ok(graph.startedAt >= before - 1 && graph.endedAt <= Date.now() + 1, 'epoch milliseconds');
+    assert.ok(graph.endedAt - graph.startedAt >= 99, 'the added latency falls between start and end');
+    assert.ok(token && token.endedAt <= graph.startedAt, 'the token came first');
+    assert.equal(graph.responseBytes, Buffer.byteLength(JSON.stringify(domains)));
+  });
+
+  it('issues access tokens with the lifetime set, until it is deleted or the tenant reset', async () => {
+    const expiresIn = async (): Promise<number> => {
+      const token = await h.appCredential().getToken('https://graph.microsoft.com/.default');
+      assert.ok(token);
+      return Math.round((token.expiresOnTimestamp - Date.now()) / 1000);
+    };
+    assert.ok(Math.abs((await expiresIn()) - 3599) <= 5, 'an hour by default');
+    assert.deepEqual((await h.control('PUT', 'token-lifetime', { seconds: 600 })).json, { seconds: 600 });
+    assert.ok(Math.abs((await expiresIn()) - 600) <= 5);
+    assert.deepEqual((await h.control('GET', 'token-lifetime')).json, { seconds: 600 });
+    assert.deepEqual((await h.control('DELETE', 'token-lifetime')).json, { seconds: 3599 });
+    assert.ok(Math.abs((await expiresIn()) - 3599) <= 5);
+    await h.control('PUT', 'token-lifetime', { seconds: 600 });
+    await h.reset();
+    assert.deepEqual((await h.control('GET', 'token-lifetime')).json, { seconds: 3599 });
+    assert.equal((await h.control('PUT', 'token-lifetime', { seconds: 0 })).status, 400);
   });
 
   it('refuses a fault specification it cannot apply', async () => {
