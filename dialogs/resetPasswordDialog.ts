@@ -5,7 +5,7 @@ import {
   TextPrompt,
   WaterfallDialog,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from './botbuilderDialogs';
 import {
   type AdaptiveCardJson,
   askToType,

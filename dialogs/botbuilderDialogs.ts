@@ -1,0 +1,15 @@
+/**
+ * The parts of botbuilder-dialogs the bot uses, each loaded from its own module. The package's index also loads
+ * every other prompt and, behind them, the Recognizers-Text date, number and choice models: about 400 ms of
+ * start-up and 30 MB of heap that the bot never uses (issue #11). 4.23.3 is botbuilder's final release, pinned
+ * exactly, so these paths stay put. Production code imports botbuilder-dialogs from here only;
+ * test/bot/productionStart.test.ts fails if the index comes back.
+ */
+export { ComponentDialog } from 'botbuilder-dialogs/lib/componentDialog';
+export { DialogTurnStatus, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog';
+export { DialogContextError } from 'botbuilder-dialogs/lib/dialogContextError';
+export { DialogSet } from 'botbuilder-dialogs/lib/dialogSet';
+export { OAuthPrompt } from 'botbuilder-dialogs/lib/prompts/oauthPrompt';
+export { TextPrompt } from 'botbuilder-dialogs/lib/prompts/textPrompt';
+export { WaterfallDialog } from 'botbuilder-dialogs/lib/waterfallDialog';
+export type { WaterfallStepContext } from 'botbuilder-dialogs/lib/waterfallStepContext';
