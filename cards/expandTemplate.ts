@@ -1,4 +1,4 @@
-import { Template } from 'adaptivecards-templating';
+import type { Template } from 'adaptivecards-templating';
 import type { AdaptiveCardJson } from './types';
 
 /**
@@ -9,16 +9,27 @@ export type TemplateValue = string | number | boolean | TemplateValue[] | { [key
 export type TemplateData = Record<string, TemplateValue>;
 
 /**
- * Prepares a card template once. Data is bound as values, never parsed as expressions, so "${…}" arriving in
- * data stays text (the test suite holds the engine to that).
+ * Prepares a card template on its first use. Data is bound as values, never parsed as expressions, so "${…}"
+ * arriving in data stays text (the test suite holds the engine to that).
+ *
+ * Not at import: loading the engine (adaptive-expressions, an ANTLR parser) and parsing every expression of the
+ * nine templates took about half a second of CPU on every start (issue #11). The first card of each kind pays
+ * its own share once; a kind the process never sends costs nothing.
  */
 export function cardTemplate(payload: object): (data: TemplateData) => AdaptiveCardJson {
-  const template = new Template(payload);
+  let template: Template | undefined;
   return (data) => {
+    template ??= new (templatingEngine().Template)(payload);
     const expanded: unknown = template.expand({ $root: data });
     if (!isAdaptiveCard(expanded)) throw new Error('A card template did not expand to an AdaptiveCard.');
     return expanded;
   };
+}
+
+/** Required on first use rather than imported dynamically, so that building a card stays synchronous. */
+function templatingEngine(): typeof import('adaptivecards-templating') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('adaptivecards-templating') as typeof import('adaptivecards-templating');
 }
 
 function isAdaptiveCard(value: unknown): value is AdaptiveCardJson {
