@@ -3,7 +3,7 @@
  * every other prompt and, behind them, the Recognizers-Text date, number and choice models: about 400 ms of
  * start-up and 30 MB of heap that the bot never uses (issue #11). 4.23.3 is botbuilder's final release, pinned
  * exactly, so these paths stay put. Production code imports botbuilder-dialogs from here only;
- * test/bot/productionStart.test.ts fails if the index comes back.
+ * test/e2e/productionStart.test.ts fails if the index comes back.
  */
 export { ComponentDialog } from 'botbuilder-dialogs/lib/componentDialog';
 export { DialogTurnStatus, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog';
