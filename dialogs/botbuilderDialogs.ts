@@ -6,10 +6,16 @@
  * test/e2e/productionStart.test.ts fails if the index comes back.
  */
 export { ComponentDialog } from 'botbuilder-dialogs/lib/componentDialog';
-export { DialogTurnStatus, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog';
+export {
+  Dialog,
+  DialogTurnStatus,
+  type DialogInstance,
+  type DialogTurnResult,
+} from 'botbuilder-dialogs/lib/dialog';
+export type { DialogContext } from 'botbuilder-dialogs/lib/dialogContext';
 export { DialogContextError } from 'botbuilder-dialogs/lib/dialogContextError';
 export { DialogSet } from 'botbuilder-dialogs/lib/dialogSet';
 export { OAuthPrompt } from 'botbuilder-dialogs/lib/prompts/oauthPrompt';
-export { TextPrompt } from 'botbuilder-dialogs/lib/prompts/textPrompt';
+export type { PromptOptions } from 'botbuilder-dialogs/lib/prompts/prompt';
 export { WaterfallDialog } from 'botbuilder-dialogs/lib/waterfallDialog';
 export type { WaterfallStepContext } from 'botbuilder-dialogs/lib/waterfallStepContext';

@@ -29,9 +29,10 @@ const NOT_AT_START: Array<{ what: string; module: RegExp; because: string }> = [
       "botbuilder-dialogs' index loads every prompt; the bot imports its classes (dialogs/botbuilderDialogs.ts)",
   },
   {
-    what: 'the Recognizers-Text date, choice and sequence models',
-    module: /\/node_modules\/@microsoft\/recognizers-text-(date-time|choice|sequence|suite)\//,
-    because: 'the Recognizers-Text models serve prompts the bot does not have',
+    what: 'the Recognizers-Text models',
+    module: /\/node_modules\/@microsoft\/recognizers-text/,
+    because:
+      "they serve botbuilder's choice, number and date prompts; the bot asks for text (dialogs/plainTextPrompt.ts)",
   },
   {
     what: 'the Blob store (@azure/storage-blob, botbuilder-azure-blobs)',
