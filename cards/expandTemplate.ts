@@ -18,12 +18,25 @@ export type TemplateData = Record<string, TemplateValue>;
  */
 export function cardTemplate(payload: object): (data: TemplateData) => AdaptiveCardJson {
   let template: Template | undefined;
+  const prepared = (): Template => (template ??= new (templatingEngine().Template)(payload));
+  preparers.push(prepared);
   return (data) => {
-    template ??= new (templatingEngine().Template)(payload);
-    const expanded: unknown = template.expand({ $root: data });
+    const expanded: unknown = prepared().expand({ $root: data });
     if (!isAdaptiveCard(expanded)) throw new Error('A card template did not expand to an AdaptiveCard.');
     return expanded;
   };
+}
+
+/** Every template's preparation, for `prepareCardTemplates`. */
+const preparers: Array<() => unknown> = [];
+
+/**
+ * Loads the engine and prepares every template now rather than with the first card of each kind: the readiness
+ * probe does this once, before a platform sends the instance traffic, so that the first card after a
+ * deployment is as quick as the next.
+ */
+export function prepareCardTemplates(): void {
+  for (const prepare of preparers) prepare();
 }
 
 /** Required on first use rather than imported dynamically, so that building a card stays synchronous. */

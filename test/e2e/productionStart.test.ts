@@ -20,7 +20,7 @@ const NOT_AT_START: Array<{ what: string; module: RegExp; because: string }> = [
   {
     what: 'the templating engine (adaptivecards-templating, adaptive-expressions)',
     module: /\/node_modules\/(adaptivecards-templating|adaptive-expressions)\//,
-    because: 'the templating engine loads with the first card (cards/expandTemplate.ts)',
+    because: 'the templating engine loads at the first readiness probe or card (cards/expandTemplate.ts)',
   },
   {
     what: "botbuilder-dialogs' index",
@@ -45,7 +45,9 @@ describe('production start-up (npm start, SQLite store)', function () {
   this.timeout(30_000);
 
   let folder: string;
-  let loaded: string[];
+  /** The module files loaded when the process had answered its first request, /healthz; then /readyz. */
+  let atHealthz: string[];
+  let atReadyz: string[];
 
   before(async () => {
     folder = mkdtempSync(path.join(tmpdir(), 'helpdesk-reset-light-start-'));
@@ -55,6 +57,8 @@ describe('production start-up (npm start, SQLite store)', function () {
         AZURE_TENANT_ID: '6d1f0c54-2b8e-4f8a-9c3d-7e5a1b2c3d4e',
         AZURE_CLIENT_ID: '3f2c8a1e-5b7d-4e9f-a0c1-d2e3f4a5b6c7',
         AZURE_CLIENT_SECRET: 'graph-secret-for-this-test',
+        // Nothing listens there: the readiness probe's token request fails at once, and reaches no cloud.
+        AZURE_AUTHORITY_HOST: 'https://127.0.0.1:1',
         MicrosoftAppId: '5b1e7c2a-9d4f-4e3b-8a6c-0f1e2d3c4b5a',
         MicrosoftAppPassword: 'bot-secret-for-this-test',
         MicrosoftAppType: 'SingleTenant',
@@ -64,10 +68,14 @@ describe('production start-up (npm start, SQLite store)', function () {
       },
       cwd: folder,
     });
+    const loadedOnceAnswered = async (requestPath: string): Promise<string[]> => {
+      await (await fetch(`${bot.url}${requestPath}`)).text();
+      const report = await bot.waitForLine((line) => logLine(line)?.answered === requestPath);
+      return logLine(report)?.loadedModules as string[];
+    };
     try {
-      assert.equal((await fetch(`${bot.url}/healthz`)).status, 200);
-      const report = await bot.waitForLine((line) => logLine(line)?.loadedModules !== undefined);
-      loaded = logLine(report)?.loadedModules as string[];
+      atHealthz = await loadedOnceAnswered('/healthz');
+      atReadyz = await loadedOnceAnswered('/readyz');
     } finally {
       await bot.stop();
     }
@@ -78,17 +86,21 @@ describe('production start-up (npm start, SQLite store)', function () {
   });
 
   it('has loaded the bot and botbuilder by its first answer (the list is the real one)', () => {
-    assert.ok(loaded.some((file) => file.endsWith(`${path.sep}bot${path.sep}app.js`)));
-    assert.ok(loaded.some((file) => /\/node_modules\/botbuilder\//.test(file)));
-    assert.ok(loaded.some((file) => /\/node_modules\/botbuilder-dialogs\/lib\/dialogSet\.js$/.test(file)));
+    assert.ok(atHealthz.some((file) => file.endsWith(`${path.sep}bot${path.sep}app.js`)));
+    assert.ok(atHealthz.some((file) => /\/node_modules\/botbuilder\//.test(file)));
+    assert.ok(atHealthz.some((file) => /\/node_modules\/botbuilder-dialogs\/lib\/dialogSet\.js$/.test(file)));
   });
 
   for (const { what, module, because } of NOT_AT_START) {
     it(`does not load ${what} before its first answer: ${because}`, () => {
       assert.deepEqual(
-        loaded.filter((file) => module.test(file)),
+        atHealthz.filter((file) => module.test(file)),
         [],
       );
     });
   }
+
+  it('prepares the card templates at its first readiness probe, before a platform sends it traffic', () => {
+    assert.ok(atReadyz.some((file) => /\/node_modules\/adaptivecards-templating\//.test(file)));
+  });
 });

@@ -1,14 +1,14 @@
 import { subscribe } from 'node:diagnostics_channel';
+import type { IncomingMessage } from 'node:http';
 
 /**
- * Preloaded into a bot process (`NODE_OPTIONS=--require …`) by test/e2e/productionStart.test.ts: when the
- * process receives its first HTTP request (the test's `/healthz`), it writes every module file loaded so far to
- * stderr, as one JSON line `{"loadedModules":[…]}`. What the bot loads between starting and answering its first
- * request is what its start-up costs.
+ * Preloaded into a bot process (`NODE_OPTIONS=--require …`) by test/e2e/productionStart.test.ts: each time the
+ * process has answered an HTTP request, it writes to stderr which request that was and every module file
+ * loaded so far, as one JSON line `{"answered":"/healthz","loadedModules":[…]}`.
  */
-let reported = false;
-subscribe('http.server.request.start', () => {
-  if (reported) return;
-  reported = true;
-  process.stderr.write(`${JSON.stringify({ loadedModules: Object.keys(require.cache) })}\n`);
+subscribe('http.server.response.finish', (message) => {
+  const { request } = message as { request: IncomingMessage };
+  process.stderr.write(
+    `${JSON.stringify({ answered: request.url, loadedModules: Object.keys(require.cache) })}\n`,
+  );
 });
