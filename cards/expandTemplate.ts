@@ -8,13 +8,16 @@ import type { AdaptiveCardJson } from './types';
 export type TemplateValue = string | number | boolean | TemplateValue[] | { [key: string]: TemplateValue };
 export type TemplateData = Record<string, TemplateValue>;
 
+/** Every template's preparation, for `prepareCardTemplates`. */
+const preparers: Array<() => unknown> = [];
+
 /**
  * Prepares a card template on its first use. Data is bound as values, never parsed as expressions, so "${…}"
  * arriving in data stays text (the test suite holds the engine to that).
  *
  * Not at import: loading the engine (adaptive-expressions, an ANTLR parser) and parsing every expression of the
- * nine templates took about half a second of CPU on every start (issue #11). The first card of each kind pays
- * its own share once; a kind the process never sends costs nothing.
+ * nine templates took about half a second of CPU on every start (issue #11). They are prepared at the first
+ * readiness probe instead (`prepareCardTemplates`), or with the first card of each kind if no probe came first.
  */
 export function cardTemplate(payload: object): (data: TemplateData) => AdaptiveCardJson {
   let template: Template | undefined;
@@ -26,9 +29,6 @@ export function cardTemplate(payload: object): (data: TemplateData) => AdaptiveC
     return expanded;
   };
 }
-
-/** Every template's preparation, for `prepareCardTemplates`. */
-const preparers: Array<() => unknown> = [];
 
 /**
  * Loads the engine and prepares every template now rather than with the first card of each kind: the readiness
