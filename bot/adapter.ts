@@ -5,11 +5,11 @@ import {
   type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
-import { DialogContextError } from 'botbuilder-dialogs';
 import type { AuthenticateRequestResult, AuthenticationConfiguration, Claim } from 'botframework-connector';
 import { randomUUID } from 'node:crypto';
 import { storeUnavailableMessage } from '../cards';
 import { StoreUnavailable } from '../core/errors';
+import { DialogContextError } from '../dialogs/botbuilderDialogs';
 import { NotAChannelToken } from './authenticationFailures';
 import type { BotAuthenticationConfig, BotConfig } from './config';
 import { describeError, stackFramesOf } from './errorShape';

@@ -4,6 +4,7 @@ import type { Directory } from '../core/directory';
 import { PendingActions } from '../core/pendingActions';
 import { ResetRateLimits } from '../core/rateLimits';
 import type { ResetDependencies } from '../core/resets';
+import { prepareCardTemplates } from '../cards';
 import { type RequesterSignIn, ResetPasswordDialog } from '../dialogs/resetPasswordDialog';
 import { SignInDialog, type SignInChecks } from '../dialogs/signInDialog';
 import { createAppCredential } from '../graph/appCredential';
@@ -147,6 +148,7 @@ export function createBotApp(config: BotConfig, options: BotAppOptions = {}): Bo
   const readiness = new Readiness(
     storage,
     graphCredential && { credential: graphCredential, scope: graphTokenScope(config.graph) },
+    prepareCardTemplates,
   );
   const server = createHttpServer(adapter, bot, logger, { readiness, stopping: () => stopping });
   upkeep.start();

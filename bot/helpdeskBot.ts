@@ -9,8 +9,8 @@ import {
   TeamsActivityHandler,
   TurnContext,
 } from 'botbuilder';
-import { DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
 import { buildHelpCard } from '../cards';
+import { DialogSet, DialogTurnStatus } from '../dialogs/botbuilderDialogs';
 import { RESET_PASSWORD_DIALOG, type ResetPasswordDialog } from '../dialogs/resetPasswordDialog';
 import { SIGN_IN_DIALOG, type SignInDialog, type SignInDialogOptions } from '../dialogs/signInDialog';
 import { cardSettingOf } from './activity';

@@ -30,9 +30,17 @@ export class Readiness {
   constructor(
     private readonly storage: Pick<Storage, 'read'>,
     private readonly graph: { credential: TokenSource; scope: string } | undefined,
+    /**
+     * Work left out of start-up to keep `/healthz` quick, done at the first probe instead, before a platform
+     * sends traffic: preparing the card templates.
+     */
+    private warmUp?: () => void,
   ) {}
 
   async check(): Promise<ReadinessReport> {
+    const warmUp = this.warmUp;
+    this.warmUp = undefined;
+    warmUp?.();
     const [store, graphCredential] = await Promise.all([this.storeCheck(), this.credentialCheck()]);
     return { ready: store === 'ok' && graphCredential !== 'failed', checks: { store, graphCredential } };
   }

@@ -9,6 +9,7 @@ export { buildResettingCard, type ResettingInput } from './resettingCard';
 export { buildHelpCard } from './helpCard';
 export { buildNoticeCard } from './noticeCard';
 export { askToType, cardSetting } from './cardSetting';
+export { prepareCardTemplates } from './expandTemplate';
 export * from './presenters';
 export * from './backgroundResetPresenters';
 export * from './storeUnavailablePresenters';

@@ -2,10 +2,9 @@ import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   type DialogTurnResult,
-  TextPrompt,
   WaterfallDialog,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from './botbuilderDialogs';
 import {
   type AdaptiveCardJson,
   askToType,
@@ -25,6 +24,7 @@ import {
   type StepFailure,
 } from '../core/resets';
 
+import { PlainTextPrompt } from './plainTextPrompt';
 import { SIGN_IN_DIALOG, type SignInDialog } from './signInDialog';
 
 export const RESET_PASSWORD_DIALOG = 'resetPasswordDialog';
@@ -71,7 +71,7 @@ export class ResetPasswordDialog extends ComponentDialog {
     private readonly signIn?: RequesterSignIn,
   ) {
     super(RESET_PASSWORD_DIALOG);
-    this.addDialog(new TextPrompt(WHICH_USER_PROMPT));
+    this.addDialog(new PlainTextPrompt(WHICH_USER_PROMPT));
     if (signIn) this.addDialog(signIn.dialog);
     this.addDialog(
       new WaterfallDialog(RESET_WATERFALL, [

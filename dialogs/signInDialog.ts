@@ -5,7 +5,7 @@ import {
   OAuthPrompt,
   WaterfallDialog,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from './botbuilderDialogs';
 
 export const SIGN_IN_DIALOG = 'signInDialog';
 const OAUTH_PROMPT = 'agentOAuthPrompt';
