@@ -38,6 +38,17 @@ function slowCredential(now: () => number) {
   };
 }
 
+/** A shared credential that has just been given a token for an hour. */
+async function holdingAnHourToken() {
+  const entra = slowCredential(() => Date.now());
+  const shared = new SharedTokenCredential(entra.credential);
+  const first = shared.getToken(SCOPE);
+  await Promise.resolve();
+  entra.answerAll();
+  await first;
+  return { entra, shared };
+}
+
 describe('SharedTokenCredential', () => {
   let clock: sinon.SinonFakeTimers;
   beforeEach(
@@ -61,12 +72,7 @@ describe('SharedTokenCredential', () => {
   });
 
   it('keeps the token until five minutes before it expires, then renews it once, behind the callers', async () => {
-    const entra = slowCredential(() => Date.now());
-    const shared = new SharedTokenCredential(entra.credential);
-    const first = shared.getToken(SCOPE);
-    await Promise.resolve();
-    entra.answerAll();
-    await first;
+    const { entra, shared } = await holdingAnHourToken();
 
     clock.tick(HOUR - 5 * 60 * 1000 - 1);
     assert.equal((await shared.getToken(SCOPE)).token, 'token-1');
@@ -87,12 +93,7 @@ describe('SharedTokenCredential', () => {
   });
 
   it('waits for the renewal once the token is at its end, with every other caller', async () => {
-    const entra = slowCredential(() => Date.now());
-    const shared = new SharedTokenCredential(entra.credential);
-    const first = shared.getToken(SCOPE);
-    await Promise.resolve();
-    entra.answerAll();
-    await first;
+    const { entra, shared } = await holdingAnHourToken();
 
     clock.tick(HOUR - 30 * 1000);
     const renewed = Array.from({ length: 8 }, () => shared.getToken(SCOPE));
