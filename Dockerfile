@@ -57,4 +57,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM: stop taking turns, finish resets in flight (25 s at most), exit. Node is PID 1 and handles it.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/bot/index.js"]
+# The heap limits of `npm start` (package.json), which BENCHMARKS.md measured: without them V8 sizes the heap from
+# the host's memory, not the container's needs. test/e2e/productionStart.test.ts keeps the two the same.
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=8", "dist/bot/index.js"]

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { productionNodeOptions } from './productionStart';
 
 /**
  * How to start the three pieces of the local demo (simulated tenant, bot, Agents Playground) and how to
@@ -103,7 +104,7 @@ export function botCommand(options: {
           PASSWORD_WRITEBACK_ENABLED: 'true',
         };
   return {
-    args: [BOT_MAIN],
+    args: [...productionNodeOptions(), BOT_MAIN],
     env: {
       ...baseEnv(),
       NODE_EXTRA_CA_CERTS: options.simulator.caCertPath,

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChildHandle, startChild } from '../../demo/children';
+import { productionNodeOptions } from '../../demo/productionStart';
 import type { TeamsChannel } from './channel';
 import { RESET_LIMIT, BOT_APP_ID, BOT_APP_SECRET, TENANT_ID } from './tenant';
 
@@ -151,6 +152,8 @@ export async function startBotProcess(
         kind,
         process.execPath,
         [
+          // Both bots run under production's heap limits (npm start), so that memory and CPU compare like for like.
+          ...productionNodeOptions(),
           ...profiling(kind),
           '--require',
           TRUST_SIMULATOR_AUTHORITY,

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { productionNodeOptions } from '../../demo/productionStart';
 import { BotProcess, logLine } from '../support/botProcess';
 
 /** Loaded into the bot process to list its modules when it answers its first request. */
@@ -48,6 +49,8 @@ describe('production start-up (npm start, SQLite store)', function () {
   /** The module files loaded when the process had answered its first request, /healthz; then /readyz. */
   let atHealthz: string[];
   let atReadyz: string[];
+  /** The V8 heap's limit in the process, in MB. */
+  let heapLimitMb: number;
 
   before(async () => {
     folder = mkdtempSync(path.join(tmpdir(), 'helpdesk-reset-light-start-'));
@@ -70,8 +73,9 @@ describe('production start-up (npm start, SQLite store)', function () {
     });
     const loadedOnceAnswered = async (requestPath: string): Promise<string[]> => {
       await (await fetch(`${bot.url}${requestPath}`)).text();
-      const report = await bot.waitForLine((line) => logLine(line)?.answered === requestPath);
-      return logLine(report)?.loadedModules as string[];
+      const report = logLine(await bot.waitForLine((line) => logLine(line)?.answered === requestPath));
+      heapLimitMb = Number(report?.heapLimitMb);
+      return report?.loadedModules as string[];
     };
     try {
       atHealthz = await loadedOnceAnswered('/healthz');
@@ -99,6 +103,19 @@ describe('production start-up (npm start, SQLite store)', function () {
       );
     });
   }
+
+  it("runs under npm start's heap limits, which keep 1,000 open cards under 200 MB (BENCHMARKS.md)", () => {
+    // heap_size_limit is the old generation's limit plus the young generation's (3 semi-spaces).
+    assert.equal(productionNodeOptions().join(' '), '--max-old-space-size=128 --max-semi-space-size=8');
+    assert.ok(heapLimitMb > 128 && heapLimitMb <= 128 + 3 * 8, `heap limit ${heapLimitMb} MB`);
+  });
+
+  it('is started by the Dockerfile with the same Node.js options as npm start', () => {
+    const dockerfile = readFileSync(path.resolve(__dirname, '../../../Dockerfile'), 'utf8');
+    const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
+    assert.ok(cmd, 'the Dockerfile has an exec-form CMD');
+    assert.deepEqual(JSON.parse(cmd), ['node', ...productionNodeOptions(), 'dist/bot/index.js']);
+  });
 
   it('prepares the card templates at its first readiness probe, before a platform sends it traffic', () => {
     assert.ok(atReadyz.some((file) => /\/node_modules\/adaptivecards-templating\//.test(file)));

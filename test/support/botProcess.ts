@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { productionNodeOptions } from '../../demo/productionStart';
 import { type ChildExit, type ChildHandle, describeExit, startChild } from './processes';
 
 /** `npm start`'s entry point, as built. */
@@ -20,7 +21,7 @@ export interface BotProcessOptions {
 }
 
 /**
- * The bot as production runs it: `node dist/bot/index.js`, a process of its own, configured by the
+ * The bot as production runs it (`npm start`: `node` with production's options, `dist/bot/index.js`), a process of its own, configured by the
  * environment, ready when it logs `listening`, and stopped by SIGTERM as a platform stops it.
  */
 export class BotProcess {
@@ -31,7 +32,7 @@ export class BotProcess {
   ) {}
 
   static async start(options: BotProcessOptions): Promise<BotProcess> {
-    const child = await startChild('bot', process.execPath, [BOT_ENTRY], {
+    const child = await startChild('bot', process.execPath, [...productionNodeOptions(), BOT_ENTRY], {
       env: { PATH: process.env.PATH ?? '', ...options.env },
       cwd: options.cwd,
       readyWhen: (line) => logLine(line)?.msg === 'listening',
