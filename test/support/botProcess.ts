@@ -21,8 +21,9 @@ export interface BotProcessOptions {
 }
 
 /**
- * The bot as production runs it (`npm start`: `node` with production's options, `dist/bot/index.js`), a process of its own, configured by the
- * environment, ready when it logs `listening`, and stopped by SIGTERM as a platform stops it.
+ * The bot as production runs it (`npm start`: `node` with production's options, `dist/bot/index.js`), a
+ * process of its own, configured by the environment, ready when it logs `listening`, and stopped by SIGTERM
+ * as a platform stops it.
  */
 export class BotProcess {
   private constructor(
